@@ -1,0 +1,75 @@
+# Saohei — the commands a newcomer needs. `make demo` runs the product, `make test` tests it.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+VENDOR := saohei/static/vendor
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_WORKERS ?= 2
+
+.PHONY: install demo test e2e lint test-postgres bench browser messages clean
+
+## install: prepare .venv and the front-end assets; starts nothing
+install: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Copied, never fetched at run time: the intranet has no CDN.
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/cytoscape
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
+	touch $@
+
+## demo: the product on embedded SQLite with demo data, at http://127.0.0.1:8000
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## browser: Debian's chromium and CJK fonts for the end-to-end tests (apt; once)
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-noto-cjk fontconfig >/dev/null; }
+
+## test: the whole suite (unit, property, end-to-end)
+test: install browser
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+## e2e: only the browser tests (they also run in `make test`)
+e2e: install browser
+	$(BIN)/pytest -q -m e2e
+
+## test-postgres: the whole suite against a throw-away PostgreSQL 15 server
+test-postgres: install browser
+	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+## messages: refresh the zh_Hans catalog after changing user-visible text
+messages: install
+	$(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --ignore 'node_modules/*'
+	$(MANAGE) compilemessages -l zh_Hans --ignore '.venv/*'
+
+bench: install
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -1,0 +1,23 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import DefaultRouter
+
+from saohei.audit.api import AuditEntryViewSet
+from saohei.orgs.api import UnitViewSet, me
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("audit-entries", AuditEntryViewSet, basename="auditentry")
+
+urlpatterns = [
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="api-schema",
+    ),
+    path("token/", obtain_auth_token, name="api-token"),
+    path("me/", me, name="api-me"),
+    *router.urls,
+]

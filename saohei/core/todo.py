@@ -1,0 +1,45 @@
+"""The to-do list (待办) on every user's home page (DESIGN §8).
+
+Each app registers a provider in its `nav.py`: a function that returns, for a user, the
+things waiting for them or their unit (clues to verify, transfers to sign for, tasks falling
+due, …). The home page shows each provider's section, with its count in the navigation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TodoItem:
+    title: str
+    url: str
+    due: object = None  # a date, shown as 2019年6月30日
+    overdue: bool = False
+    detail: str = ""
+
+
+@dataclass
+class TodoSection:
+    title: str
+    items: list[TodoItem] = field(default_factory=list)
+    more_url: str = ""
+    total: int | None = None  # when items holds only the first few
+
+    @property
+    def count(self) -> int:
+        return self.total if self.total is not None else len(self.items)
+
+
+_PROVIDERS: list[Callable[[object], TodoSection | None]] = []
+
+
+def register(provider: Callable[[object], TodoSection | None]) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def todo_for(user) -> list[TodoSection]:
+    sections = (provider(user) for provider in _PROVIDERS)
+    return [s for s in sections if s is not None and s.count]

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saohei.orgs.choices import Role
+
+from .forms import SecurityPolicyForm
+from .models import SecurityPolicy
+from .security import locked_accounts, unlock
+from .todo import todo_for
+
+
+@login_required
+def home(request):
+    """The home page: for business roles the to-do list first; for the three officers, the
+    state of what they look after."""
+    user = request.user
+    context = {"user_roles": user.role_labels}
+    if user.reads_case_data:
+        from saohei.orgs.services import member_units
+
+        context["todo"] = todo_for(user)
+        context["units"] = member_units(user)
+    if user.has_role(Role.SYSADMIN):
+        from saohei.orgs.services import account_overview
+
+        context["accounts"] = account_overview()
+    if user.has_role(Role.SECURITY_ADMIN):
+        context["policy"] = SecurityPolicy.current()
+        context["locked"] = locked_accounts()
+    if user.has_role(Role.AUDITOR):
+        from saohei.audit.models import AuditEntry
+
+        context["audit_recent"] = AuditEntry.objects.visible_to(user)[:10]
+    return render(request, "core/home.html", context)
+
+
+@permission_required("core.manage_policy", raise_exception=True)
+def security_policy(request):
+    policy = SecurityPolicy.current()
+    form = SecurityPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("The security policy was saved."))
+        return redirect("security_policy")
+    return render(request, "core/security_policy.html", {"form": form, "locked": locked_accounts()})
+
+
+@require_POST
+@permission_required("core.manage_policy", raise_exception=True)
+def unlock_account(request):
+    username = request.POST.get("username", "").strip()
+    if username:
+        with transaction.atomic():
+            unlock(username)
+        messages.success(request, _("Account %(name)s was unlocked.") % {"name": username})
+    return redirect("security_policy")

@@ -1,0 +1,156 @@
+"""Roles, their permissions, and the three-officer separation of duties (三员分立).
+
+A role is a Django group named by its code (Role). ROLE_PERMISSIONS says which permissions each
+role's group holds; `sync_role_groups` applies it after every migrate. Each app adds its own
+permissions here when it is built (the clue app gives handlers `clues.view_clue`, …).
+
+Separation rules, enforced in User.has_perm and ScopedQuerySet whatever the groups say:
+- the system administrator manages accounts and units but reads no case data and no audit log;
+- the security administrator sets the security policy and unlocks accounts, nothing else;
+- the auditor reads the audit log and nothing else;
+- none of the three may hold a business role, nor two of the three at once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .choices import Role
+
+log = logging.getLogger(__name__)
+
+THREE_OFFICERS = frozenset({Role.SYSADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+BUSINESS_ROLES = frozenset(Role) - THREE_OFFICERS
+
+# Apps whose models hold case data (DESIGN §2). No three-officer role may ever hold one of
+# their permissions, even if someone adds it to the group by hand.
+CASE_DATA_APPS = frozenset(
+    {
+        "clues",
+        "transfers",
+        "cases",
+        "entities",
+        "linkage",
+        "vetting",
+        "rectification",
+        "oversight",
+        "reports",
+        "intake",
+    }
+)
+
+# What each three-officer role may do at all; anything else is refused.
+OFFICER_ALLOWED = {
+    Role.SYSADMIN: ("orgs.*", "auth.view_group", "authtoken.*"),
+    Role.SECURITY_ADMIN: ("core.*securitypolicy", "core.manage_policy", "axes.*"),
+    Role.AUDITOR: ("audit.view_auditentry",),
+}
+
+_COMMON = ("orgs.view_unit", "orgs.view_jurisdiction")
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.OFFICE_ADMIN: _COMMON,
+    Role.OFFICE_STAFF: _COMMON,
+    Role.HANDLER: _COMMON,
+    Role.UNIT_LEADER: _COMMON,
+    Role.DISCIPLINE: _COMMON,
+    Role.LEADER_VIEWER: _COMMON,
+    Role.CLUE_CUSTODIAN: _COMMON,
+    Role.SYSADMIN: (
+        "orgs.view_unit",
+        "orgs.add_unit",
+        "orgs.change_unit",
+        "orgs.view_jurisdiction",
+        "orgs.add_jurisdiction",
+        "orgs.change_jurisdiction",
+        "orgs.view_user",
+        "orgs.add_user",
+        "orgs.change_user",
+        "auth.view_group",
+    ),
+    Role.SECURITY_ADMIN: (
+        "core.view_securitypolicy",
+        "core.change_securitypolicy",
+        "core.manage_policy",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+    ),
+    Role.AUDITOR: ("audit.view_auditentry",),
+}
+
+
+def separation_allows(roles: frozenset[str], perm: str) -> bool:
+    """False when the three-officer separation forbids `perm` to a holder of `roles`."""
+    app_label = perm.split(".", 1)[0]
+    officer_roles = roles & THREE_OFFICERS
+    if not officer_roles:
+        # Business users never administer accounts, the policy or the audit trail.
+        return app_label not in {"audit", "axes", "auth", "authtoken"} and perm not in {
+            "core.manage_policy",
+            "core.change_securitypolicy",
+            "orgs.add_user",
+            "orgs.change_user",
+            "orgs.delete_user",
+        }
+    if app_label in CASE_DATA_APPS:
+        return False
+    return any(
+        fnmatch.fnmatchcase(perm, pattern)
+        for role in officer_roles
+        for pattern in OFFICER_ALLOWED[role]
+    )
+
+
+def check_role_combination(roles) -> None:
+    roles = frozenset(roles)
+    officers = roles & THREE_OFFICERS
+    if len(officers) > 1:
+        raise ValidationError(
+            _(
+                "The system administrator, security administrator and auditor must be three "
+                "different people: one account cannot hold two of these roles."
+            )
+        )
+    if officers and roles - THREE_OFFICERS:
+        raise ValidationError(
+            _("An account with the %(role)s role cannot also hold a business role.")
+            % {"role": Role(next(iter(officers))).label}
+        )
+
+
+def sync_role_groups(sender=None, **kwargs) -> None:
+    """Create a group per role and give it exactly the permissions of ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    using = kwargs.get("using", "default")
+    all_perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = [
+            perm
+            for name, perm in all_perms.items()
+            if any(fnmatch.fnmatchcase(name, pat) for pat in patterns)
+            and separation_allows(frozenset({role}), name)
+        ]
+        group.permissions.set(wanted)
+
+
+def guard_role_change(sender, instance, action, pk_set, reverse, **kwargs):
+    """Backstop for the forms: refuse any group change that breaks the separation."""
+    if reverse or action != "pre_add":
+        return
+    from django.contrib.auth.models import Group
+
+    added = set(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+    current = set(instance.groups.values_list("name", flat=True))
+    roles = (added | current) & set(Role.values)
+    if instance.is_superuser:
+        roles.add(Role.SYSADMIN)
+    check_role_combination(roles)

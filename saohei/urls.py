@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from saohei.orgs.forms import LoginForm
+
+admin.site.site_header = admin.site.site_title = "扫黑除恶线索案件督办平台"
+admin.site.login = auth_views.LoginView.as_view(
+    template_name="registration/login.html", authentication_form=LoginForm
+)
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("saohei.orgs.urls")),
+    path("audit/", include("saohei.audit.urls")),
+    path("api/", include("saohei.api")),
+    path("admin/", admin.site.urls),
+    path("", include("saohei.core.urls")),
+]
