@@ -28,7 +28,7 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must not be on when SAOHEI_ENV=production.")
 
 
-def _local_secret(name: str, make) -> str:
+def _local_secret(name: str, env_name: str, make) -> str:
     """A secret kept under var/ with mode 0600, generated on first use (development only)."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / name
@@ -39,7 +39,7 @@ def _local_secret(name: str, make) -> str:
         logging.getLogger("saohei.settings").warning(
             "No %s in the environment: generated a development value in %s. "
             "Never use it in production.",
-            name.upper().replace(".", "_"),
+            env_name,
             path,
         )
     return path.read_text().strip()
@@ -59,7 +59,7 @@ SECRET_KEY = _secret_from_env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY is required when SAOHEI_ENV=production.")
-    SECRET_KEY = _local_secret("secret_key", lambda: secrets.token_urlsafe(50))
+    SECRET_KEY = _local_secret("secret_key", "SECRET_KEY", lambda: secrets.token_urlsafe(50))
 
 # Data-encryption keys: base64 of 32 random bytes each, comma-separated; the first encrypts,
 # all decrypt (rotation). Parsed and checked by saohei.core.crypto.
@@ -72,7 +72,7 @@ if not SAOHEI_DATA_KEY:
             'print(base64.b64encode(os.urandom(32)).decode())"`.'
         )
     SAOHEI_DATA_KEY = _local_secret(
-        "data_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+        "data_key", "SAOHEI_DATA_KEY", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
     )
 # aes-256-gcm (default) or sm4-gcm (GM/T 0002) for new values; both are always readable.
 SAOHEI_CIPHER = env.str("SAOHEI_CIPHER", default="aes-256-gcm")
@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "saohei.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -243,7 +243,9 @@ USE_TZ = True
 
 # Static files ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves finders in development
 STATICFILES_DIRS = [BASE_DIR / "saohei" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from saohei.orgs.forms import LoginForm
 
-admin.site.site_header = admin.site.site_title = "扫黑除恶线索案件督办平台"
+admin.site.site_header = admin.site.site_title = _("Campaign supervision platform")
 admin.site.login = auth_views.LoginView.as_view(
     template_name="registration/login.html", authentication_form=LoginForm
 )

@@ -1,12 +1,13 @@
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from saohei.core.decorators import require_perm
 
 from .filtersets import AuditEntryFilterSet
 from .models import AuditEntry
 
 
-@permission_required("audit.view_auditentry", raise_exception=True)
+@require_perm("audit.view_auditentry")
 def audit_log(request):
     filterset = AuditEntryFilterSet(
         request.GET, queryset=AuditEntry.objects.visible_to(request.user)

@@ -55,3 +55,28 @@ class SessionPolicyMiddleware:
                 return redirect("login")
             request.session[self.SESSION_KEY] = now
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose English (the language cookie set by the footer switch).
+
+    The browser's Accept-Language is ignored on purpose: office PCs often carry an English
+    browser, and the users work in Chinese (DESIGN: the UI is zh-hans; English works too).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        codes = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in codes else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from saohei.core.decorators import require_perm
 from saohei.orgs.choices import Role
 
 from .forms import SecurityPolicyForm
@@ -38,7 +39,7 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
-@permission_required("core.manage_policy", raise_exception=True)
+@require_perm("core.manage_policy")
 def security_policy(request):
     policy = SecurityPolicy.current()
     form = SecurityPolicyForm(request.POST or None, instance=policy)
@@ -51,7 +52,7 @@ def security_policy(request):
 
 
 @require_POST
-@permission_required("core.manage_policy", raise_exception=True)
+@require_perm("core.manage_policy")
 def unlock_account(request):
     username = request.POST.get("username", "").strip()
     if username:

@@ -98,7 +98,8 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
                 full_name=chinese_name(rng),
                 unit=units[unit_key],
                 title=title,
-                phone=mobile(rng),
+                phone=f"0459-{rng.randrange(4600000, 6999999)}",
+                mobile=mobile(rng),
                 is_staff=Role.SYSADMIN in roles,
             )
             user.set_password(DEMO_PASSWORD)

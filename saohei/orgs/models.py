@@ -7,7 +7,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from saohei.core.fields import BlindIndexField, EncryptedTextField
 from saohei.core.models import ChangeTracking, TrackedModel
+from saohei.core.normalize import normalize_phone
 
 from .choices import Role, UnitKind
 from .roles import BUSINESS_ROLES, THREE_OFFICERS, separation_allows
@@ -124,6 +126,10 @@ class User(ChangeTracking, AbstractUser):
     )
     title = models.CharField(_("position"), max_length=50, blank=True)
     phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    # A personal mobile number is personal information (个人信息保护法): stored encrypted,
+    # found through its blind index.
+    mobile = EncryptedTextField(_("mobile phone"), blank=True)
+    mobile_index = BlindIndexField(source="mobile", purpose="phone", normalize=normalize_phone)
 
     objects = UserManager()
 

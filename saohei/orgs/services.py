@@ -15,6 +15,7 @@ def member_units(user):
         Unit.objects.visible_to(user)
         .select_related("jurisdiction", "parent")
         .annotate(active_users=Count("users", filter=Q(users__is_active=True)))
+        .order_by(*Unit._meta.ordering)  # GROUP BY drops Meta.ordering
     )
 
 

@@ -1,12 +1,13 @@
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from saohei.core.decorators import require_perm
 
 from .filtersets import UnitFilterSet
 from .services import member_units
 
 
-@permission_required("orgs.view_unit", raise_exception=True)
+@require_perm("orgs.view_unit")
 def unit_list(request):
     filterset = UnitFilterSet(request.GET, queryset=member_units(request.user))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))

@@ -1,0 +1,92 @@
+"""Who reaches which page: every named route has an expected answer per role, and a new
+route without one fails this test (DESIGN §4, STYLE habit 9)."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from saohei.core.navigation import items_for
+from saohei.orgs.choices import Role
+from saohei.orgs.roles import BUSINESS_ROLES
+
+ALL = set(Role)
+ACCOUNT_MANAGERS = {Role.SYSADMIN}
+UNIT_READERS = set(BUSINESS_ROLES) | {Role.SYSADMIN}
+
+# url name -> (roles answered 200, answer for everyone else)
+PAGES = {
+    "home": (ALL, None),
+    "units": (UNIT_READERS, 403),
+    "security_policy": ({Role.SECURITY_ADMIN}, 403),
+    "audit_log": ({Role.AUDITOR}, 403),
+    "password_change": (ALL, None),
+    "admin:orgs_user_changelist": (ACCOUNT_MANAGERS, 302),
+    "admin:orgs_unit_changelist": (ACCOUNT_MANAGERS, 302),
+    "api-me": (ALL, None),
+    "api-schema": (ALL, None),
+    "unit-list": (UNIT_READERS, 403),
+    "auditentry-list": ({Role.AUDITOR}, 403),
+    "api-root": (ALL, None),
+}
+# Routes that are not pages to GET as a persona, each with the reason.
+NOT_PAGES = {
+    "login": "the login form itself (tested in test_security)",
+    "logout": "POST only (tested in test_security)",
+    "password_change_done": "confirmation after a change",
+    "set_language": "POST only, language switch",
+    "unlock_account": "POST only (tested in test_security)",
+    "api-token": "POST only, token login (tested in test_api)",
+    "unit-detail": "detail route (tested in test_api)",
+    "auditentry-detail": "detail route (tested in test_api)",
+}
+
+
+def named_routes(patterns=None, namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            if p.namespace == "admin":
+                continue  # Django's own admin: its entry points are listed in PAGES
+            yield from named_routes(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}"
+
+
+def test_every_route_has_an_expectation():
+    missing = set(named_routes()) - set(PAGES) - set(NOT_PAGES)
+    assert missing == set(), f"add these routes to PAGES or NOT_PAGES: {sorted(missing)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(Role))
+def test_each_role_reaches_exactly_its_pages(role, personas, client):
+    client.force_login(personas[role])
+    answers = {}
+    for name, (allowed, otherwise) in PAGES.items():
+        response = client.get(reverse(name))
+        expected = 200 if role in allowed else otherwise
+        answers[name] = (response.status_code, expected)
+    wrong = {name: got for name, got in answers.items() if got[0] != got[1]}
+    assert wrong == {}, f"{role}: (got, expected) {wrong}"
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, units):
+    for name in ("home", "units", "security_policy", "audit_log"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    assert client.get(reverse("unit-list")).status_code in (401, 403)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(Role))
+def test_navigation_offers_only_pages_that_open(role, personas, client):
+    user = personas[role]
+    client.force_login(user)
+    items = items_for(user)
+    assert items, "everyone has at least the home page"
+    for item in items:
+        assert client.get(item.url).status_code == 200, (role, item.url_name)
+    home = client.get(reverse("home")).content.decode()
+    for item in items:
+        assert f'href="{item.url}"' in home
