@@ -67,11 +67,12 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm(units):
 @pytest.mark.django_db
 def test_database_refuses_update_even_around_the_orm(units):
     entry = AuditEntry.objects.order_by("id").last()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE audit_auditentry SET object_repr = 'x' WHERE id = %s", [entry.pk]
-            )
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditentry SET object_repr = 'x' WHERE id = %s", [entry.pk])
 
 
 def tamper(sql, params):
