@@ -1,5 +1,6 @@
 """A demo user of each role logs in through the real login form and sees their home page."""
 
+import io
 import os
 from pathlib import Path
 
@@ -28,7 +29,7 @@ HOME_SECTION = {
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", "--units-only", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--units-only", stdout=io.StringIO())
 
 
 def log_in(page, live_server, username, password=DEMO_PASSWORD):

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from stdnum.cn import ric
@@ -9,7 +11,7 @@ from saohei.orgs.models import Unit, User
 
 @pytest.mark.django_db
 def test_demo_district_matches_the_briefing():
-    call_command("seed_demo", "--units-only", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--units-only", stdout=io.StringIO())
     kinds = {k: Unit.objects.filter(kind=k).count() for k in UnitKind}
     assert kinds[UnitKind.OFFICE] == 1
     assert kinds[UnitKind.POLICE] == 2
