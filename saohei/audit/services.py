@@ -116,3 +116,16 @@ def reveal(obj: models.Model, field_name: str, user, permission: str) -> str:
     value = getattr(obj, field_name)
     record(Action.READ_PROTECTED, obj, changes={"field": field_name}, user=user)
     return value
+
+
+def last_login_summary(user) -> dict:
+    """The user's previous login and the failed attempts on their account since then, so they
+    notice someone trying their password (shown on their own home page)."""
+    logins = AuditEntry.objects.filter(action=Action.LOGIN, actor=user).order_by("-id")
+    previous = logins[1:2].first()  # [0] is the current session's login
+    failures = AuditEntry.objects.filter(
+        action=Action.LOGIN_FAILED, actor_name=user.get_username()
+    )
+    if previous is not None:
+        failures = failures.filter(id__gt=previous.id)
+    return {"previous": previous, "failures": failures.count()}

@@ -18,8 +18,10 @@ from .todo import todo_for
 def home(request):
     """The home page: for business roles the to-do list first; for the three officers, the
     state of what they look after."""
+    from saohei.audit.services import last_login_summary
+
     user = request.user
-    context = {"user_roles": user.role_labels}
+    context = {"user_roles": user.role_labels, "last_login": last_login_summary(user)}
     if user.reads_case_data:
         from saohei.orgs.services import member_units
 

@@ -1,4 +1,5 @@
 import base64
+import io
 import os
 
 import pytest
@@ -90,3 +91,19 @@ def test_tampered_ciphertext_is_refused():
 def test_bad_keys_are_refused_with_a_clear_message(raw, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         crypto.parse_keys(raw)
+
+
+@pytest.mark.django_db
+def test_rotate_data_key_reencrypts_everything(settings):
+    from django.core.management import call_command
+
+    user = User.objects.create_user("zhou", mobile="13900004444")
+    old_index = raw_mobile(user)[1]
+    new = new_key()
+    settings.SAOHEI_DATA_KEY = f"{new},{settings.SAOHEI_DATA_KEY}"
+    call_command("rotate_data_key", stdout=io.StringIO())
+    stored, index = raw_mobile(user)
+    assert crypto.key_id_of(stored) == crypto.keys()[0].key_id
+    assert index != old_index
+    settings.SAOHEI_DATA_KEY = new  # the old key can go now
+    assert User.objects.get(pk=user.pk).mobile == "13900004444"

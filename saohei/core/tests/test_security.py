@@ -176,3 +176,17 @@ def test_forged_post_without_csrf_token_is_refused(personas):
     client.force_login(personas[Role.SECURITY_ADMIN])
     response = client.post(reverse("unlock_account"), {"username": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_home_shows_previous_login_and_failures_since(client, personas):
+    user = personas[Role.HANDLER]
+    login(client, user.username, PASSWORD)
+    client.post(reverse("logout"))
+    login(client, user.username, "wrong-password")
+    login(client, user.username, "wrong-password")
+    login(client, user.username, PASSWORD)
+    page = client.get(reverse("home")).content.decode()
+    summary = page.split('data-testid="last-login"')[1].split("</span>\n  </span>")[0]
+    assert "127.0.0.1" in summary
+    assert "2" in summary
