@@ -62,6 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	bash .ci/check-messages
 
 ## messages: refresh the zh_Hans catalog after changing user-visible text
 messages: install

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saohei.core.context import current_actor
 
@@ -83,6 +84,7 @@ def record(
 @dataclass
 class Break:
     entry_id: int
+    kind: str  # "missing", "link" or "contents"
     reason: str
 
 
@@ -97,11 +99,18 @@ def verify_chain(progress=None, batch: int = 5000) -> Break | None:
             return None
         for entry in chunk:
             if entry.id != prev_id + 1:
-                return Break(entry.id, f"entries {prev_id + 1}–{entry.id - 1} are missing")
+                return Break(
+                    entry.id,
+                    "missing",
+                    _("entries #%(first)s to #%(last)s are missing")
+                    % {"first": prev_id + 1, "last": entry.id - 1},
+                )
             if entry.prev_hash != prev_hash:
-                return Break(entry.id, "previous-hash link does not match the entry before it")
+                return Break(
+                    entry.id, "link", _("its previous-hash link does not match the entry before it")
+                )
             if entry.compute_hash() != entry.hash:
-                return Break(entry.id, "contents do not match the stored hash")
+                return Break(entry.id, "contents", _("its contents do not match its stored hash"))
             prev_hash, prev_id = entry.hash, entry.id
         last_id = chunk[-1].id
         if progress:
@@ -123,9 +132,7 @@ def last_login_summary(user) -> dict:
     notice someone trying their password (shown on their own home page)."""
     logins = AuditEntry.objects.filter(action=Action.LOGIN, actor=user).order_by("-id")
     previous = logins[1:2].first()  # [0] is the current session's login
-    failures = AuditEntry.objects.filter(
-        action=Action.LOGIN_FAILED, actor_name=user.get_username()
-    )
+    failures = AuditEntry.objects.filter(action=Action.LOGIN_FAILED, actor_name=user.get_username())
     if previous is not None:
         failures = failures.filter(id__gt=previous.id)
     return {"previous": previous, "failures": failures.count()}
