@@ -32,6 +32,28 @@ class Action(models.TextChoices):
     DOWNLOAD = "download", _("download")
 
 
+DETAIL_LABELS = {
+    "roles_added": _("roles added"),
+    "roles_removed": _("roles removed"),
+    "roles_cleared": _("roles cleared"),
+    "username": _("user name"),
+    "field": _("field"),
+    "attempts_cleared": _("failed attempts cleared"),
+}
+
+
+def _display(value, choices=None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return "、".join(_display(v, choices) for v in value)
+    if choices and value in choices:
+        return str(choices[value])
+    return str(value)
+
+
 class AppendOnlyError(Exception):
     pass
 
@@ -102,6 +124,46 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    @property
+    def object_model(self):
+        from django.apps import apps
+
+        try:
+            return apps.get_model(self.object_type) if self.object_type else None
+        except (LookupError, ValueError):
+            return None
+
+    @property
+    def object_type_label(self) -> str:
+        model = self.object_model
+        return str(model._meta.verbose_name) if model else self.object_type
+
+    def change_lines(self) -> list[tuple[str, str]]:
+        """The details as (label, text) lines for people: field names in the user's language,
+        "before → after" for updates."""
+        from saohei.orgs.choices import Role
+
+        model = self.object_model
+        lines = []
+        for key, value in (self.changes or {}).items():
+            label, choices, field = DETAIL_LABELS.get(key, key), {}, None
+            if key.startswith("roles_"):
+                choices = dict(Role.choices)
+            elif model is not None:
+                try:
+                    field = model._meta.get_field(key.removesuffix("_id"))
+                except Exception:  # a detail that is not a field (username, file, …)
+                    field = None
+                if field is not None:
+                    label, choices = field.verbose_name, dict(field.flatchoices)
+            # Updates of a field are stored as [before, after]; other details as they are.
+            if field is not None and self.action == Action.UPDATE and isinstance(value, list):
+                text = f"{_display(value[0], choices)} → {_display(value[1], choices)}"
+            else:
+                text = _display(value, choices)
+            lines.append((str(label), text))
+        return lines
 
     def canonical(self) -> bytes:
         """The bytes the hash covers: every field but the hash itself, in a fixed form."""

@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from saohei.core.context import acting_as
-from saohei.core.fields import EncryptedTextField
+from saohei.core.fields import BlindIndexField, EncryptedTextField
 from saohei.core.models import ChangeTracking
 
 from .models import Action
@@ -42,8 +42,8 @@ def _changes(instance, created: bool) -> dict:
     changes = {}
     for field in instance._meta.concrete_fields:
         name = field.attname
-        if name in SKIPPED and name != "password":
-            continue
+        if (name in SKIPPED and name != "password") or isinstance(field, BlindIndexField):
+            continue  # a blind index only repeats, in HMAC form, the field it indexes
         new = now[name]
         if created:
             if new in (None, ""):

@@ -179,3 +179,18 @@ def test_concurrent_writers_keep_the_chain_intact(units):
     assert errors == []
     assert AuditEntry.objects.filter(action=Action.EXPORT).count() == 20
     assert verify_chain() is None
+
+
+@pytest.mark.django_db
+def test_details_read_as_sentences_for_people(units):
+    from saohei.orgs.choices import Role
+
+    unit = Unit.objects.get(pk=units["police"].pk)
+    unit.kind = UnitKind.COURT
+    unit.save()
+    update = entries(action=Action.UPDATE, object_type="orgs.unit")[-1]
+    assert update.object_type_label == "成员单位"
+    assert ("类型", "公安机关 → 法院") in update.change_lines()
+    user = make_user("two_roles", Role.DISCIPLINE, Role.UNIT_LEADER, unit=units["discipline"])
+    added = entries(action=Action.UPDATE, object_type="orgs.user", object_id=str(user.pk))[-1]
+    assert added.change_lines() == [("新增角色", "纪检监察人员、单位领导")]
