@@ -194,3 +194,41 @@ def test_details_read_as_sentences_for_people(units):
     user = make_user("two_roles", Role.DISCIPLINE, Role.UNIT_LEADER, unit=units["discipline"])
     added = entries(action=Action.UPDATE, object_type="orgs.user", object_id=str(user.pk))[-1]
     assert added.change_lines() == [("新增角色", "纪检监察人员、单位领导")]
+
+
+@pytest.mark.django_db
+def test_auditor_exports_the_filtered_log_and_the_export_is_logged(client, personas):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    client.force_login(personas[Role.AUDITOR])
+    response = client.get(reverse("audit_export"), {"object_type": "orgs.unit"})
+    assert response.status_code == 200
+    assert "filename*=UTF-8''%E5%AE%A1%E8%AE%A1" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "审计日志" and rows[1][0] == "序号"
+    body = rows[2:]
+    assert len(body) == AuditEntry.objects.filter(object_type="orgs.unit").count()
+    assert all(r[5].startswith("成员单位") for r in body)
+    export = AuditEntry.objects.filter(action=Action.EXPORT).get()
+    assert export.actor == personas[Role.AUDITOR]
+    assert export.changes == {"filters": {"object_type": "orgs.unit"}, "rows": len(body)}
+
+
+@pytest.mark.django_db
+def test_reading_a_protected_field_is_allowed_only_with_permission_and_logged(personas):
+    from django.core.exceptions import PermissionDenied
+
+    from saohei.audit.services import reveal
+
+    person = make_user("li", Role.HANDLER, unit=personas[Role.HANDLER].unit, mobile="13900009999")
+    with pytest.raises(PermissionDenied):
+        reveal(person, "mobile", personas[Role.HANDLER], "orgs.view_user")
+    assert not AuditEntry.objects.filter(action=Action.READ_PROTECTED).exists()
+    assert reveal(person, "mobile", personas[Role.SYSADMIN], "orgs.view_user") == "13900009999"
+    read = AuditEntry.objects.get(action=Action.READ_PROTECTED)
+    assert read.actor == personas[Role.SYSADMIN] and read.changes == {"field": "mobile"}
+    assert "13900009999" not in str(read.changes)

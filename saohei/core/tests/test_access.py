@@ -18,6 +18,7 @@ PAGES = {
     "units": (UNIT_READERS, 403),
     "security_policy": ({Role.SECURITY_ADMIN}, 403),
     "audit_log": ({Role.AUDITOR}, 403),
+    "audit_export": ({Role.AUDITOR}, 403),
     "password_change": (ALL, None),
     "admin:orgs_user_changelist": (ACCOUNT_MANAGERS, 302),
     "admin:orgs_unit_changelist": (ACCOUNT_MANAGERS, 302),
