@@ -13,10 +13,14 @@ PYTEST_WORKERS ?= 2
 ## install: prepare .venv and the front-end assets; starts nothing
 install: $(VENV)/.installed $(VENDOR)/.installed
 
+# The pinned dependencies of pyproject.toml (runtime and dev); the project itself runs from
+# this folder and is not installed.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > $(VENV)/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
