@@ -46,9 +46,13 @@ def main(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
             AuditEntry.objects.create(
-                id=last.id + 1 + i, at=timezone.now(), action=Action.EXPORT,
-                changes={"n": i, "file": "线索台账.xlsx"}, algorithm="sha256",
-                prev_hash="0" * 64, hash="0" * 64,
+                id=last.id + 1 + i,
+                at=timezone.now(),
+                action=Action.EXPORT,
+                changes={"n": i, "file": "线索台账.xlsx"},
+                algorithm="sha256",
+                prev_hash="0" * 64,
+                hash="0" * 64,
             )
     floor = time.perf_counter() - start
 

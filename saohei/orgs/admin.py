@@ -1,9 +1,13 @@
 """Account and unit management for the system administrator (Django's admin, in Chinese)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from saohei.core.fields import EncryptedTextField
+
+from .choices import Role
 from .forms import AccountChangeForm, AccountCreationForm
 from .models import Jurisdiction, Unit, User
 
@@ -31,7 +35,7 @@ class AccountAdmin(UserAdmin):
     list_select_related = ("unit",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("full_name", "unit", "title", "phone", "email")}),
+        (_("Person"), {"fields": ("full_name", "unit", "title", "phone", "mobile", "email")}),
         (_("Roles"), {"fields": ("is_active", "is_staff", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -53,4 +57,19 @@ class AccountAdmin(UserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
-    filter_horizontal = ("groups",)
+    formfield_overrides = {EncryptedTextField: {"widget": forms.TextInput}}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # Roles by their names, not the group codes; only role groups are offered.
+            kwargs["queryset"] = db_field.related_model.objects.filter(name__in=Role.values)
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label = _("Roles")
+            field.help_text = _(
+                "The system administrator, security administrator and auditor are three "
+                "different people and hold no other role."
+            )
+            field.label_from_instance = lambda group: Role(group.name).label
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
