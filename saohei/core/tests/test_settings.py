@@ -62,3 +62,15 @@ def test_debug_is_off_unless_asked(tmp_path):
     code = "from django.conf import settings; print(settings.DEBUG)"
     result = run(["shell", "-c", code], {}, tmp_path)
     assert result.stdout.strip().endswith("False"), result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    code = (
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]); "
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = run(
+        ["shell", "-c", code], {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}, tmp_path
+    )
+    assert result.stdout.split()[-2:] == ["wal", "IMMEDIATE"], result.stderr
