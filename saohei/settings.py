@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "saohei.core",
     "saohei.orgs",
     "saohei.audit",
+    "saohei.clues",
 ]
 
 MIDDLEWARE = [

@@ -12,3 +12,28 @@ def normalize_phone(value: str) -> str:
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
             digits = digits[len(prefix) :]
     return digits
+
+
+def normalize_id_number(value: str) -> str:
+    """Upper-case X, no spaces, full-width folded: the form IDs are compared in."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value)).upper()
+
+
+_T2S = None
+
+
+def fold_text(value: str) -> str:
+    """The one form Chinese text is compared and searched in: full-width folded (NFKC),
+    traditional characters made simplified, lower case, runs of spaces collapsed."""
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    value = unicodedata.normalize("NFKC", value or "")
+    return re.sub(r"\s+", " ", _T2S.convert(value)).strip().lower()
+
+
+def split_names(value: str) -> list[str]:
+    """Subject names as users list them: 张三、李四，某某公司; 王五 -> folded names."""
+    return [n for n in (fold_text(p) for p in re.split(r"[、,，;；/\s]+", value or "")) if n]

@@ -51,15 +51,37 @@ OFFICER_ALLOWED = {
 }
 
 _COMMON = ("orgs.view_unit", "orgs.view_jurisdiction")
+_CLUE_READ = (
+    "clues.view_clue",
+    "clues.view_move",
+    "clues.view_verificationrecord",
+    "clues.view_attachment",
+    "clues.view_industry",
+    "clues.view_deadlinerule",
+)
+_CLUE_OFFICE = (
+    *_CLUE_READ,
+    "clues.register_clue",
+    "clues.route_clue",
+    "clues.export_clue",
+    "clues.import_clue",
+)
+_CLUE_AGENCY = (*_CLUE_READ, "clues.register_clue", "clues.handle_clue", "clues.export_clue")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.OFFICE_ADMIN: _COMMON,
-    Role.OFFICE_STAFF: _COMMON,
-    Role.HANDLER: _COMMON,
-    Role.UNIT_LEADER: _COMMON,
-    Role.DISCIPLINE: _COMMON,
-    Role.LEADER_VIEWER: _COMMON,
-    Role.CLUE_CUSTODIAN: _COMMON,
+    Role.OFFICE_ADMIN: (
+        *_COMMON,
+        *_CLUE_OFFICE,
+        "clues.manage_rules",
+        "clues.*_industry",
+        "clues.*_deadlinerule",
+    ),
+    Role.OFFICE_STAFF: (*_COMMON, *_CLUE_OFFICE),
+    Role.HANDLER: (*_COMMON, *_CLUE_AGENCY),
+    Role.UNIT_LEADER: (*_COMMON, *_CLUE_AGENCY, "clues.approve_clue"),
+    Role.DISCIPLINE: (*_COMMON, *_CLUE_AGENCY),
+    Role.LEADER_VIEWER: (*_COMMON, *_CLUE_READ, "clues.export_clue"),
+    Role.CLUE_CUSTODIAN: (*_COMMON, *_CLUE_OFFICE, "clues.reveal_informant"),
     Role.SYSADMIN: (
         "orgs.view_unit",
         "orgs.add_unit",

@@ -1,0 +1,258 @@
+"""The clue (线索): registration, routing, verification, deadlines and supervision.
+
+Every change of status is a Move (the domain event): who, when, from, to, why. The clue row
+holds the current state for fast lists; the moves hold the history from which the status on
+any past day is computed (saohei.clues.asof), so a report for 2019-06-30 is the same whenever
+it is made.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from saohei.core.fields import BlindIndexField, EncryptedTextField
+from saohei.core.models import TrackedModel
+from saohei.core.normalize import normalize_id_number, normalize_phone
+from saohei.orgs.models import Jurisdiction, Unit
+
+from .choices import Category, Channel, Finding, Source, Status
+from .querysets import ClueQuerySet, ClueRelatedQuerySet
+
+
+class Industry(TrackedModel):
+    """涉及行业: an editable list (自然资源, 交通运输, …)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeadlineRule(TrackedModel):
+    """Default verification limit in working days per category, set by the office head."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, unique=True)
+    workdays = models.PositiveSmallIntegerField(
+        _("working days to verify"), validators=[MinValueValidator(1)]
+    )
+    contact_days = models.PositiveSmallIntegerField(
+        _("days to tell a named informant the result"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["category"]
+        permissions = [("manage_rules", _("Can set deadline rules"))]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.workdays}"
+
+
+class Clue(TrackedModel):
+    number = models.CharField(_("clue number"), max_length=20, unique=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField(_("received on"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    subjects = models.CharField(_("persons or organizations reported"), max_length=500)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    full_text = models.TextField(_("full text"), blank=True)
+    # Normalised text for substring search in either script (see saohei.clues.search).
+    search_text = models.TextField(editable=False, default="")
+
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    informant_name = EncryptedTextField(_("informant name"), blank=True)
+    informant_phone = EncryptedTextField(_("informant phone"), blank=True)
+    informant_id_number = EncryptedTextField(_("informant ID number"), blank=True)
+    informant_phone_index = BlindIndexField(
+        source="informant_phone", purpose="phone", normalize=normalize_phone
+    )
+    informant_id_index = BlindIndexField(
+        source="informant_id_number", purpose="id_number", normalize=normalize_id_number
+    )
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registering_unit = models.ForeignKey(
+        Unit, verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clues",
+    )
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    led_to_case = models.BooleanField(_("led to a case"), default=False)
+    case_number = models.CharField(_("case number"), max_length=30, blank=True)
+    parked_until = models.DateField(_("review date"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    review_of = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier unfounded clue to review"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A new report about a subject whose earlier clue was found unfounded."),
+    )
+    informant_contacted_on = models.DateField(
+        _("informant told the result on"), null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ClueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clue")
+        verbose_name_plural = _("clues")
+        ordering = ["-received_on", "-number"]
+        permissions = [
+            ("register_clue", _("Can register clues")),
+            ("route_clue", _("Can route clues")),
+            ("handle_clue", _("Can verify clues")),
+            ("approve_clue", _("Can approve conclusions")),
+            ("reveal_informant", _("Can read informant identity")),
+            ("export_clue", _("Can export the clue ledger")),
+            ("import_clue", _("Can import the clue ledger")),
+        ]
+        indexes = [models.Index(fields=["assigned_unit", "status"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_umbrella(self) -> bool:
+        return self.category == Category.UMBRELLA
+
+
+class Move(models.Model):
+    """One step of a clue's workflow (domain event); append-only."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="moves")
+    at = models.DateTimeField(_("time"), db_index=True)
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = ClueRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clue move")
+        verbose_name_plural = _("clue moves")
+        ordering = ["clue", "at", "id"]
+        indexes = [models.Index(fields=["clue", "at"], name="clues_move_clue_at")]
+
+    def __str__(self):
+        return f"{self.clue_id}: {self.from_status} → {self.to_status}"
+
+
+class VerificationRecord(TrackedModel):
+    """What was done to verify a clue, by whom, with what evidence."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="verifications")
+    done_on = models.DateField(_("date"))
+    work = models.TextField(_("work done"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ClueRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verification record")
+        verbose_name_plural = _("verification records")
+        ordering = ["clue", "done_on", "id"]
+
+
+def attachment_path(instance, filename):
+    return f"clues/{instance.clue_id}/{filename}"
+
+
+class Attachment(TrackedModel):
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="attachments")
+    move = models.ForeignKey(
+        Move, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClueRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
