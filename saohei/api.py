@@ -5,11 +5,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from saohei.audit.api import AuditEntryViewSet
+from saohei.clues.api import ClueViewSet
 from saohei.orgs.api import UnitViewSet, me
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("audit-entries", AuditEntryViewSet, basename="auditentry")
+router.register("clues", ClueViewSet, basename="clue")
 
 urlpatterns = [
     path(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("saohei.orgs.urls")),
     path("audit/", include("saohei.audit.urls")),
+    path("clues/", include("saohei.clues.urls")),
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     path("", include("saohei.core.urls")),

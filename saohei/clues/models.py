@@ -18,7 +18,7 @@ from saohei.core.models import TrackedModel
 from saohei.core.normalize import normalize_id_number, normalize_phone
 from saohei.orgs.models import Jurisdiction, Unit
 
-from .choices import Category, Channel, Finding, Source, Status
+from .choices import OPEN_STATUSES, Category, Channel, Finding, Source, Status
 from .querysets import ClueQuerySet, ClueRelatedQuerySet
 
 
@@ -162,6 +162,16 @@ class Clue(TrackedModel):
     @property
     def is_umbrella(self) -> bool:
         return self.category == Category.UMBRELLA
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.status in OPEN_STATUSES
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
 
 
 class Move(models.Model):

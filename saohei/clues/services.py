@@ -80,8 +80,9 @@ def due_soon(clues: QuerySet[Clue], today: datetime.date | None = None) -> Query
 
 
 def informants_to_contact(clues: QuerySet[Clue], today: datetime.date | None = None):
-    """Concluded clues from a named informant not yet told the result, past the time limit
-    (30 days after conclusion unless the category's rule says otherwise)."""
+    """Concluded clues from a named informant not yet told the result, each with the day by
+    which the informant must be told (30 days after conclusion unless the category's rule
+    says otherwise) and whether that day has passed."""
     today = today or timezone.localdate()
     limits = dict(DeadlineRule.objects.values_list("category", "contact_days"))
     pending = clues.filter(

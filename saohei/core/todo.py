@@ -32,14 +32,18 @@ class TodoSection:
         return self.total if self.total is not None else len(self.items)
 
 
-_PROVIDERS: list[Callable[[object], TodoSection | None]] = []
+Provider = Callable[[object], "TodoSection | list[TodoSection] | None"]
+_PROVIDERS: list[Provider] = []
 
 
-def register(provider: Callable[[object], TodoSection | None]) -> None:
+def register(provider: Provider) -> None:
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
 
 
 def todo_for(user) -> list[TodoSection]:
-    sections = (provider(user) for provider in _PROVIDERS)
+    sections = []
+    for provider in _PROVIDERS:
+        found = provider(user)
+        sections.extend(found if isinstance(found, list) else [found])
     return [s for s in sections if s is not None and s.count]

@@ -20,8 +20,13 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows: Iterable[
     ws.append([_bold(ws, h) for h in headers])
     for row in rows:
         ws.append(row)
+    return attachment_response(wb.save, filename)
+
+
+def attachment_response(write, filename: str) -> FileResponse:
+    """An .xlsx download written by `write(fileobj)` into a temporary file."""
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    wb.save(tmp)
+    write(tmp)
     tmp.seek(0)
     response = FileResponse(
         tmp,

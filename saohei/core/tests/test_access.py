@@ -9,6 +9,8 @@ from saohei.orgs.choices import Role
 from saohei.orgs.roles import BUSINESS_ROLES
 
 ALL = set(Role)
+CLUE_READERS = set(BUSINESS_ROLES)
+CLUE_REGISTRARS = set(BUSINESS_ROLES) - {Role.LEADER_VIEWER}
 ACCOUNT_MANAGERS = {Role.SYSADMIN}
 UNIT_READERS = set(BUSINESS_ROLES) | {Role.SYSADMIN}
 
@@ -27,6 +29,11 @@ PAGES = {
     "unit-list": (UNIT_READERS, 403),
     "auditentry-list": ({Role.AUDITOR}, 403),
     "api-root": (ALL, None),
+    "clue_list": (CLUE_READERS, 403),
+    "clue_register": (CLUE_REGISTRARS, 403),
+    "clue_deadlines": (CLUE_READERS, 403),
+    "clue_export": (CLUE_READERS, 403),
+    "clue-list": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -38,6 +45,13 @@ NOT_PAGES = {
     "api-token": "POST only, token login (tested in test_api)",
     "unit-detail": "detail route (tested in test_api)",
     "auditentry-detail": "detail route (tested in test_api)",
+    "clue_detail": "per clue (saohei/clues/tests/test_views.py)",
+    "clue_reveal": "POST, per clue (saohei/clues/tests/test_views.py)",
+    "clue_step": "POST, per clue (saohei/clues/tests/test_views.py)",
+    "clue_add_verification": "POST, per clue (saohei/clues/tests/test_views.py)",
+    "clue-detail": "per clue (saohei/clues/tests/test_api.py)",
+    "clue-moves": "per clue (saohei/clues/tests/test_api.py)",
+    "clue-step": "POST, per clue (saohei/clues/tests/test_api.py)",
 }
 
 

@@ -1,0 +1,161 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from saohei.core.forms import BootstrapMixin
+from saohei.orgs.choices import UnitKind
+from saohei.orgs.models import Unit
+
+from .choices import Finding
+from .models import Clue, Industry
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ClueForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Clue
+        fields = [
+            "received_on",
+            "source",
+            "channel",
+            "category",
+            "industry",
+            "subjects",
+            "place",
+            "summary",
+            "full_text",
+            "anonymous",
+            "informant_name",
+            "informant_phone",
+            "informant_id_number",
+        ]
+        widgets = {
+            "received_on": DateInput,
+            "full_text": forms.Textarea(attrs={"rows": 6}),
+            "informant_name": forms.TextInput,
+            "informant_phone": forms.TextInput,
+            "informant_id_number": forms.TextInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
+        self.fields["received_on"].initial = timezone.localdate
+        self.fields["subjects"].help_text = _("Separate several names with 、 or a comma.")
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future."))
+        return day
+
+    def clean_informant_id_number(self):
+        from stdnum.cn import ric
+        from stdnum.exceptions import ValidationError as StdnumError
+
+        value = self.cleaned_data["informant_id_number"].strip()
+        if not value:
+            return value
+        try:
+            return ric.validate(value)
+        except StdnumError:
+            raise forms.ValidationError(
+                _(
+                    "Not a valid resident ID number: check the 18 digits and the last "
+                    "character (0–9 or X)."
+                )
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("anonymous") and not (
+            cleaned.get("informant_name") or cleaned.get("informant_phone")
+        ):
+            self.add_error(
+                "informant_name",
+                _(
+                    "A named report needs the informant's name or phone; tick “anonymous” "
+                    "otherwise."
+                ),
+            )
+        return cleaned
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=Unit.objects.none())
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Empty: the default limit in working days."),
+    )
+    reason = forms.CharField(
+        label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, clue, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.visible_to(user).exclude(kind=UnitKind.OFFICE)
+        if clue.is_umbrella:
+            units = units.filter(kind=UnitKind.DISCIPLINE)
+        self.fields["unit"].queryset = units
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequiredReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InterimForm(BootstrapMixin, forms.Form):
+    result = forms.CharField(
+        label=_("Findings at this stage"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConclusionForm(BootstrapMixin, forms.Form):
+    finding = forms.ChoiceField(label=_("Finding"), choices=Finding.choices)
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))
+    led_to_case = forms.BooleanField(label=_("Led to a case"), required=False)
+    case_number = forms.CharField(label=_("Case number"), required=False)
+
+
+class ParkForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    until = forms.DateField(label=_("Review date"), widget=DateInput)
+
+
+class MergeForm(BootstrapMixin, forms.Form):
+    into = forms.CharField(label=_("Merge into clue number"), max_length=20)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class VerificationForm(BootstrapMixin, forms.Form):
+    done_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    work = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# The form each step asks for.
+STEP_FORMS = {
+    "assign": AssignForm,
+    "accept": ReasonForm,
+    "return": RequiredReasonForm,
+    "interim": InterimForm,
+    "resume": ReasonForm,
+    "request_conclusion": ConclusionForm,
+    "approve": ReasonForm,
+    "reject": RequiredReasonForm,
+    "park": ParkForm,
+    "unpark": ReasonForm,
+    "merge": MergeForm,
+}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.clue_list, name="clue_list"),
+    path("new/", views.clue_register, name="clue_register"),
+    path("deadlines/", views.deadline_board, name="clue_deadlines"),
+    path("export/", views.clue_export, name="clue_export"),
+    path("<str:number>/", views.clue_detail, name="clue_detail"),
+    path("<str:number>/reveal/", views.clue_reveal, name="clue_reveal"),
+    path("<str:number>/verification/", views.clue_add_verification, name="clue_add_verification"),
+    path("<str:number>/step/<str:step>/", views.clue_step, name="clue_step"),
+]

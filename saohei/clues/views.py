@@ -1,0 +1,285 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saohei.audit.services import reveal
+from saohei.core.decorators import require_perm
+
+from . import actions, services
+from .choices import OPEN_STATUSES
+from .filtersets import ClueFilterSet
+from .forms import STEP_FORMS, ClueForm, VerificationForm
+from .models import Clue
+from .transitions import steps_for
+
+INFORMANT_FIELDS = ("informant_name", "informant_phone", "informant_id_number")
+
+
+def visible_clues(request):
+    return Clue.objects.visible_to(request.user)
+
+
+@require_perm("clues.view_clue")
+def clue_list(request):
+    filterset = ClueFilterSet(
+        request.GET,
+        queryset=visible_clues(request).select_related("assigned_unit", "industry"),
+        request=request,
+    )
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clues/clue_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+        },
+    )
+
+
+@require_perm("clues.register_clue")
+def clue_register(request):
+    form = ClueForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        merge_into = request.POST.get("merge_into", "")
+        if not request.POST.get("confirm") and not merge_into:
+            found = services.likely_duplicates(
+                data["subjects"],
+                f"{data['summary']} {data['full_text']}",
+                request.user.unit.jurisdiction_id,
+            )
+            visible = set(
+                visible_clues(request)
+                .filter(pk__in=[c.pk for c, _r in found])
+                .values_list("pk", flat=True)
+            )
+            duplicates = [(c, r) for c, r in found if c.pk in visible]
+        if not duplicates:
+            try:
+                with transaction.atomic():
+                    received_on = data.pop("received_on")
+                    clue = actions.register(request.user, received_on=received_on, **data)
+                    if merge_into:
+                        target = get_object_or_404(visible_clues(request), number=merge_into)
+                        actions.merge(
+                            clue, request.user, into=target, reason=_("Registered as a duplicate")
+                        )
+            except actions.WorkflowError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                if merge_into:
+                    messages.success(
+                        request,
+                        _("Clue %(number)s was registered and merged into %(target)s.")
+                        % {"number": clue.number, "target": merge_into},
+                    )
+                    return redirect("clue_detail", number=merge_into)
+                messages.success(
+                    request, _("Clue %(number)s was registered.") % {"number": clue.number}
+                )
+                if clue.review_of_id:
+                    messages.warning(
+                        request,
+                        _(
+                            "An earlier clue about the same subject, %(number)s, was concluded "
+                            "as unfounded: review that conclusion."
+                        )
+                        % {"number": clue.review_of.number},
+                    )
+                if visible_clues(request).filter(pk=clue.pk).exists():
+                    return redirect("clue_detail", number=clue.number)
+                return redirect("clue_list")  # an umbrella clue leaves the registrar's sight
+    return render(request, "clues/clue_form.html", {"form": form, "duplicates": duplicates})
+
+
+def _detail_context(request, clue, **extra):
+    user = request.user
+    steps = [
+        (
+            step,
+            STEP_FORMS[step.name](user=user, clue=clue)
+            if step.name == "assign"
+            else STEP_FORMS[step.name](),
+        )
+        for step in steps_for(user, clue)
+    ]
+    from .transitions import handling_unit
+
+    return {
+        "clue": clue,
+        "moves": clue.moves.select_related("actor", "actor_unit", "unit"),
+        "verifications": clue.verifications.select_related("recorded_by"),
+        "steps": steps,
+        "can_record": handling_unit(user, clue) and clue.status in ("verifying", "interim"),
+        "verification_form": VerificationForm(),
+        "can_reveal": user.has_perm("clues.reveal_informant"),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+@require_perm("clues.view_clue")
+def clue_detail(request, number):
+    clue = get_object_or_404(
+        visible_clues(request).select_related(
+            "assigned_unit", "industry", "registering_unit", "merged_into", "review_of"
+        ),
+        number=number,
+    )
+    return render(request, "clues/clue_detail.html", _detail_context(request, clue))
+
+
+@require_POST
+@require_perm("clues.reveal_informant")
+def clue_reveal(request, number):
+    """Show the informant's identity once, to the custodian; each reading is audited."""
+    clue = get_object_or_404(visible_clues(request), number=number)
+    with transaction.atomic():
+        informant = {
+            f: reveal(clue, f, request.user, "clues.reveal_informant") for f in INFORMANT_FIELDS
+        }
+    return render(
+        request, "clues/clue_detail.html", _detail_context(request, clue, informant=informant)
+    )
+
+
+STEP_CALLS = {
+    "assign": lambda c, u, d: actions.assign(
+        c, u, d["unit"], deadline=d["deadline"], reason=d["reason"], **d["kw"]
+    ),
+    "accept": lambda c, u, d: actions.accept(c, u, reason=d["reason"], **d["kw"]),
+    "return": lambda c, u, d: actions.return_clue(c, u, reason=d["reason"], **d["kw"]),
+    "interim": lambda c, u, d: actions.interim(c, u, result=d["result"], **d["kw"]),
+    "resume": lambda c, u, d: actions.resume(c, u, reason=d["reason"], **d["kw"]),
+    "request_conclusion": lambda c, u, d: actions.request_conclusion(
+        c,
+        u,
+        finding=d["finding"],
+        result=d["result"],
+        led_to_case=d["led_to_case"],
+        case_number=d["case_number"],
+        **d["kw"],
+    ),
+    "approve": lambda c, u, d: actions.approve(c, u, reason=d["reason"], **d["kw"]),
+    "reject": lambda c, u, d: actions.reject(c, u, reason=d["reason"], **d["kw"]),
+    "park": lambda c, u, d: actions.park(c, u, reason=d["reason"], until=d["until"], **d["kw"]),
+    "unpark": lambda c, u, d: actions.unpark(c, u, reason=d["reason"], **d["kw"]),
+    "merge": lambda c, u, d: actions.merge(
+        c, u, into=d["into_clue"], reason=d["reason"], **d["kw"]
+    ),
+}
+
+
+@require_POST
+@require_perm("clues.view_clue")
+def clue_step(request, number, step):
+    clue = get_object_or_404(visible_clues(request), number=number)
+    if step not in STEP_FORMS:
+        raise PermissionDenied
+    form_class = STEP_FORMS[step]
+    form = (
+        form_class(request.POST, user=request.user, clue=clue)
+        if step == "assign"
+        else form_class(request.POST)
+    )
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+        return redirect("clue_detail", number=number)
+    data = dict(form.cleaned_data)
+    version = request.POST.get("version", "")
+    data["kw"] = {"expected_version": int(version)} if version.isdigit() else {}
+    if step == "merge":
+        data["into_clue"] = visible_clues(request).filter(number=data["into"].strip()).first()
+        if data["into_clue"] is None:
+            messages.error(request, _("Clue %(number)s was not found.") % {"number": data["into"]})
+            return redirect("clue_detail", number=number)
+    try:
+        STEP_CALLS[step](clue, request.user, data)
+    except actions.WorkflowError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Clue %(number)s: %(status)s.")
+            % {"number": clue.number, "status": clue.get_status_display()},
+        )
+    if not visible_clues(request).filter(pk=clue.pk).exists():
+        return redirect("clue_list")
+    return redirect("clue_detail", number=number)
+
+
+@require_POST
+@require_perm("clues.handle_clue")
+def clue_add_verification(request, number):
+    clue = get_object_or_404(visible_clues(request), number=number)
+    form = VerificationForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_verification(clue, request.user, **form.cleaned_data)
+        except actions.WorkflowError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The verification work was recorded."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("clue_detail", number=number)
+
+
+@require_perm("clues.view_clue")
+def deadline_board(request):
+    """Who is late: overdue and due-soon clues per unit, and informants owed an answer."""
+    clues = visible_clues(request)
+    today = timezone.localdate()
+    overdue = services.overdue(clues, today).select_related("assigned_unit").order_by("deadline")
+    soon = services.due_soon(clues, today).select_related("assigned_unit").order_by("deadline")
+    per_unit = (
+        clues.filter(status__in=OPEN_STATUSES)
+        .values("assigned_unit__name")
+        .annotate(
+            open=Count("id"),
+            late=Count("id", filter=Q(deadline__lt=today)),
+        )
+        .order_by("-late", "-open")
+    )
+    return render(
+        request,
+        "clues/deadlines.html",
+        {
+            "overdue": overdue,
+            "soon": soon,
+            "per_unit": per_unit,
+            "today": today,
+            "to_contact": services.informants_to_contact(clues, today),
+        },
+    )
+
+
+@require_perm("clues.export_clue")
+def clue_export(request):
+    """The filtered list as the clue ledger (DESIGN §6); the export is audited."""
+    from saohei.audit.models import Action
+    from saohei.audit.services import record
+    from saohei.core.xlsx import attachment_response
+
+    from .ledger import write_ledger
+
+    filterset = ClueFilterSet(request.GET, queryset=visible_clues(request), request=request)
+    clues = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    record(
+        Action.EXPORT,
+        object_type="clues.clue",
+        changes={"filters": {k: v for k, v in request.GET.items() if v}, "rows": clues.count()},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    return attachment_response(lambda fh: write_ledger(clues, fh), f"线索台账{stamp}.xlsx")
