@@ -159,3 +159,15 @@ STEP_FORMS = {
     "unpark": ReasonForm,
     "merge": MergeForm,
 }
+
+
+class ContactForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(
+        label=_("Informant told the result on"), widget=DateInput, initial=timezone.localdate
+    )
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day

@@ -88,8 +88,8 @@ def informants_to_contact(clues: QuerySet[Clue], today: datetime.date | None = N
     pending = clues.filter(
         status=Status.CONCLUDED, anonymous=False, informant_contacted_on__isnull=True
     )
-    return [
-        c
-        for c in pending.order_by("concluded_on")
-        if c.concluded_on + datetime.timedelta(days=limits.get(c.category, 30)) <= today
-    ]
+    rows = []
+    for clue in pending.order_by("concluded_on"):
+        due = clue.concluded_on + datetime.timedelta(days=limits.get(clue.category, 30))
+        rows.append((clue, due, due < today))
+    return rows

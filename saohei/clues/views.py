@@ -14,7 +14,7 @@ from saohei.core.decorators import require_perm
 from . import actions, services
 from .choices import OPEN_STATUSES
 from .filtersets import ClueFilterSet
-from .forms import STEP_FORMS, ClueForm, VerificationForm
+from .forms import STEP_FORMS, ClueForm, ContactForm, VerificationForm
 from .models import Clue
 from .transitions import steps_for
 
@@ -113,6 +113,7 @@ def _detail_context(request, clue, **extra):
         for step in steps_for(user, clue)
     ]
     from .transitions import handling_unit
+    from .transitions import office as is_office
 
     return {
         "clue": clue,
@@ -122,6 +123,13 @@ def _detail_context(request, clue, **extra):
         "can_record": handling_unit(user, clue) and clue.status in ("verifying", "interim"),
         "verification_form": VerificationForm(),
         "can_reveal": user.has_perm("clues.reveal_informant"),
+        "can_record_contact": (
+            not clue.anonymous
+            and clue.status == "concluded"
+            and not clue.informant_contacted_on
+            and is_office(user, clue)
+        ),
+        "contact_form": ContactForm(),
         "today": timezone.localdate(),
         **extra,
     }
@@ -283,3 +291,16 @@ def clue_export(request):
     )
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     return attachment_response(lambda fh: write_ledger(clues, fh), f"线索台账{stamp}.xlsx")
+
+
+@require_POST
+@require_perm("clues.route_clue")
+def clue_informant_contacted(request, number):
+    clue = get_object_or_404(visible_clues(request), number=number)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        actions.record_informant_contact(clue, request.user, on=form.cleaned_data["on"])
+        messages.success(request, _("Feedback to the informant was recorded."))
+    return redirect("clue_detail", number=number)

@@ -59,15 +59,16 @@ ACCOUNTS = [
     ("court", "court", [Role.HANDLER], "审判员"),
     ("discipline", "discipline", [Role.DISCIPLINE], "纪检监察干部"),
     ("discipline_chief", "discipline", [Role.DISCIPLINE, Role.UNIT_LEADER], "区纪委副书记"),
+    ("police_yt_chief", "police_yt", [Role.UNIT_LEADER], "分局副局长"),
+    ("procuratorate_chief", "procuratorate", [Role.UNIT_LEADER], "副检察长"),
+    ("court_chief", "court", [Role.UNIT_LEADER], "副院长"),
+    *[(k, k, [Role.HANDLER], "专项斗争联络员") for k, *_ in UNITS if k.startswith("reg_")],
+    *[(k, k, [Role.HANDLER], "综治办主任") for k, *_ in UNITS if k.startswith("town_")],
+    # Every unit that verifies clues has a leader who approves conclusions.
     *[
-        (f"reg_{k.split('_', 1)[1]}", k, [Role.HANDLER], "专项斗争联络员")
+        (f"{k}_chief", k, [Role.UNIT_LEADER], "分管负责人")
         for k, *_ in UNITS
-        if k.startswith("reg_")
-    ],
-    *[
-        (f"town_{k.split('_', 1)[1]}", k, [Role.HANDLER], "综治办主任")
-        for k, *_ in UNITS
-        if k.startswith("town_")
+        if k.startswith(("reg_", "town_"))
     ],
     ("sysadmin", "office", [Role.SYSADMIN], "系统管理员"),
     ("secadmin", "office", [Role.SECURITY_ADMIN], "安全保密管理员"),

@@ -219,3 +219,36 @@ def test_list_filters_and_overdue(personas, client):
     assert late.number in page.split('data-testid="overdue"')[1].split("</table>")[0]
     bad = client.get(reverse("clue_list"), {"received_from": "2019-02-30"})
     assert bad.status_code == 200 and "alert-danger" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_named_informant_feedback_is_listed_until_recorded(personas, client):
+    import datetime
+
+    from saohei.clues import actions
+
+    clue = clue_in(
+        Status.AWAITING_APPROVAL,
+        personas,
+        anonymous=False,
+        informant_name="孙某",
+        informant_phone="13900005678",
+    )
+    actions.approve(
+        clue, personas[Role.UNIT_LEADER], at=actions.timezone.now() - datetime.timedelta(days=40)
+    )
+    client.force_login(personas[Role.OFFICE_STAFF])
+    board = client.get(reverse("clue_deadlines")).content.decode()
+    assert clue.number in board.split('data-testid="to-contact"')[1]
+    assert clue.number in client.get(reverse("home")).content.decode()
+    client.post(
+        reverse("clue_informant_contacted", args=[clue.number]),
+        {"on": datetime.date.today().isoformat()},
+    )
+    board = client.get(reverse("clue_deadlines")).content.decode()
+    assert clue.number not in board.split('data-testid="to-contact"')[1]
+    client.force_login(personas[Role.HANDLER])
+    response = client.post(
+        reverse("clue_informant_contacted", args=[clue.number]), {"on": "2019-01-01"}
+    )
+    assert response.status_code == 403
