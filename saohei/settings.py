@@ -271,6 +271,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Rewards for reports (举报奖励): a proposal above the ceiling is refused.
+SAOHEI_REWARD_CEILING = env.int("SAOHEI_REWARD_CEILING", default=200_000)
+
 # Logging: informant identity never reaches a log (protected fields are never logged by us;
 # request bodies are not logged).
 LOGGING = {

@@ -50,3 +50,23 @@ class Finding(models.TextChoices):
     SUBSTANTIATED = "substantiated", _("substantiated")
     PARTLY = "partly", _("partly substantiated")
     UNFOUNDED = "unfounded", _("unfounded")
+
+
+class NoticeLevel(models.TextChoices):
+    REMIND = "remind", _("reminder")  # 提醒
+    URGE = "urge", _("urge")  # 催办
+    SUPERVISE = "supervise", _("supervision")  # 督办
+    LISTED = "listed", _("listed supervision")  # 挂牌督办
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class RewardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+    PAID = "paid", _("paid")

@@ -18,7 +18,17 @@ from saohei.core.models import TrackedModel
 from saohei.core.normalize import normalize_id_number, normalize_phone
 from saohei.orgs.models import Jurisdiction, Unit
 
-from .choices import OPEN_STATUSES, Category, Channel, Finding, Source, Status
+from .choices import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Decision,
+    Finding,
+    NoticeLevel,
+    RewardStatus,
+    Source,
+    Status,
+)
 from .querysets import ClueQuerySet, ClueRelatedQuerySet
 
 
@@ -266,3 +276,122 @@ class Attachment(TrackedModel):
 
     def __str__(self):
         return self.name
+
+
+class ExtensionRequest(TrackedModel):
+    """The handling unit asks for more time; the office decides (延期申请)."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    workdays = models.PositiveSmallIntegerField(
+        _("extra working days"), validators=[MinValueValidator(1)]
+    )
+    reason = models.TextField(_("reason"))
+    old_deadline = models.DateField(_("deadline before"))
+    new_deadline = models.DateField(_("deadline asked for"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ClueRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at"]
+
+
+class SupervisionNotice(TrackedModel):
+    """提醒/催办/督办/挂牌督办 from the office to the handling unit, acknowledged and answered."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="notices")
+    level = models.CharField(_("level"), max_length=10, choices=NoticeLevel.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("notice"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer_due = models.DateField(_("answer due"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+
+    objects = ClueRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.clue}"
+
+    @property
+    def is_late(self) -> bool:
+        from django.utils import timezone
+
+        return self.answered_at is None and self.answer_due < timezone.localdate()
+
+
+class Reward(TrackedModel):
+    """举报奖励: proposed with amount and basis, approved by the office head, then paid."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.PROTECT, related_name="rewards")
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(1)]
+    )
+    basis = models.TextField(_("basis"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RewardStatus.choices, default=RewardStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment voucher"), max_length=100, blank=True)
+
+    objects = ClueRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["-created_at"]
+        permissions = [("approve_reward", _("Can approve rewards"))]

@@ -58,6 +58,9 @@ _CLUE_READ = (
     "clues.view_attachment",
     "clues.view_industry",
     "clues.view_deadlinerule",
+    "clues.view_extensionrequest",
+    "clues.view_supervisionnotice",
+    "clues.view_reward",
 )
 _CLUE_OFFICE = (
     *_CLUE_READ,
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_COMMON,
         *_CLUE_OFFICE,
         "clues.manage_rules",
+        "clues.approve_reward",
         "clues.*_industry",
         "clues.*_deadlinerule",
     ),
