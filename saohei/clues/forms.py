@@ -6,7 +6,7 @@ from saohei.core.forms import BootstrapMixin
 from saohei.orgs.choices import UnitKind
 from saohei.orgs.models import Unit
 
-from .choices import Finding
+from .choices import Finding, NoticeLevel
 from .models import Clue, Industry
 
 
@@ -171,3 +171,41 @@ class ContactForm(BootstrapMixin, forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return day
+
+
+class ExtensionForm(BootstrapMixin, forms.Form):
+    workdays = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(
+        coerce=lambda v: v == "1", choices=[("1", ""), ("0", "")], widget=forms.HiddenInput
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class NoticeForm(BootstrapMixin, forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=NoticeLevel.choices)
+    text = forms.CharField(label=_("Notice"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoticeAnswerForm(BootstrapMixin, forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RewardForm(BootstrapMixin, forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), min_value=1, max_digits=10, decimal_places=2
+    )
+    basis = forms.CharField(label=_("Basis"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaymentForm(BootstrapMixin, forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput, initial=timezone.localdate)
+    reference = forms.CharField(label=_("Payment voucher"))

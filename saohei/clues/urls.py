@@ -10,7 +10,11 @@ urlpatterns = [
     path("<str:number>/", views.clue_detail, name="clue_detail"),
     path("<str:number>/reveal/", views.clue_reveal, name="clue_reveal"),
     path("<str:number>/verification/", views.clue_add_verification, name="clue_add_verification"),
-    path("<str:number>/informant-contacted/", views.clue_informant_contacted,
-         name="clue_informant_contacted"),
+    path(
+        "<str:number>/informant-contacted/",
+        views.clue_informant_contacted,
+        name="clue_informant_contacted",
+    ),
+    path("<str:number>/supervision/<str:what>/", views.clue_supervision, name="clue_supervision"),
     path("<str:number>/step/<str:step>/", views.clue_step, name="clue_step"),
 ]

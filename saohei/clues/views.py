@@ -11,11 +11,22 @@ from django.views.decorators.http import require_POST
 from saohei.audit.services import reveal
 from saohei.core.decorators import require_perm
 
-from . import actions, services
+from . import actions, services, supervision
 from .choices import OPEN_STATUSES
 from .filtersets import ClueFilterSet
-from .forms import STEP_FORMS, ClueForm, ContactForm, VerificationForm
-from .models import Clue
+from .forms import (
+    STEP_FORMS,
+    ClueForm,
+    ContactForm,
+    DecisionForm,
+    ExtensionForm,
+    NoticeAnswerForm,
+    NoticeForm,
+    PaymentForm,
+    RewardForm,
+    VerificationForm,
+)
+from .models import Clue, SupervisionNotice
 from .transitions import steps_for
 
 INFORMANT_FIELDS = ("informant_name", "informant_phone", "informant_id_number")
@@ -130,6 +141,23 @@ def _detail_context(request, clue, **extra):
             and is_office(user, clue)
         ),
         "contact_form": ContactForm(),
+        "extensions": clue.extensions.select_related("requested_by", "decided_by"),
+        "notices": clue.notices.select_related("issued_by", "unit", "answered_by"),
+        "rewards": clue.rewards.select_related("proposed_by", "decided_by"),
+        "can_ask_extension": handling_unit(user, clue) and clue.status in OPEN_STATUSES,
+        "is_office": is_office(user, clue),
+        "is_unit": handling_unit(user, clue),
+        "can_notice": is_office(user, clue)
+        and clue.assigned_unit_id
+        and clue.status in (*OPEN_STATUSES, "interim"),
+        "can_reward": is_office(user, clue)
+        and clue.status == "concluded"
+        and clue.finding in ("substantiated", "partly"),
+        "can_approve_reward": user.has_perm("clues.approve_reward") and is_office(user, clue),
+        "extension_form": ExtensionForm(),
+        "notice_form": NoticeForm(),
+        "reward_form": RewardForm(),
+        "payment_form": PaymentForm(),
         "today": timezone.localdate(),
         **extra,
     }
@@ -269,6 +297,11 @@ def deadline_board(request):
             "per_unit": per_unit,
             "today": today,
             "to_contact": services.informants_to_contact(clues, today),
+            "notices": supervision.unanswered_notices(
+                SupervisionNotice.objects.visible_to(request.user)
+            )
+            .select_related("clue", "unit")
+            .order_by("answer_due"),
         },
     )
 
@@ -303,4 +336,77 @@ def clue_informant_contacted(request, number):
     else:
         actions.record_informant_contact(clue, request.user, on=form.cleaned_data["on"])
         messages.success(request, _("Feedback to the informant was recorded."))
+    return redirect("clue_detail", number=number)
+
+
+def _extension_request(request, clue, d):
+    supervision.request_extension(clue, request.user, workdays=d["workdays"], reason=d["reason"])
+    return _("The extension request was sent to the office.")
+
+
+def _extension_decide(request, clue, d):
+    req = get_object_or_404(clue.extensions, pk=d["item"])
+    supervision.decide_extension(req, request.user, approve=d["approve"], note=d["note"])
+    return _("The extension request was decided.")
+
+
+def _notice_issue(request, clue, d):
+    supervision.issue_notice(clue, request.user, level=d["level"], text=d["text"])
+    return _("The notice was sent to %(unit)s.") % {"unit": clue.assigned_unit}
+
+
+def _notice_answer(request, clue, d):
+    notice = get_object_or_404(clue.notices, pk=d["item"])
+    if d["answer"].strip():
+        supervision.answer_notice(notice, request.user, answer=d["answer"])
+        return _("The notice was answered.")
+    supervision.acknowledge_notice(notice, request.user)
+    return _("The notice was acknowledged.")
+
+
+def _reward_propose(request, clue, d):
+    supervision.propose_reward(clue, request.user, amount=d["amount"], basis=d["basis"])
+    return _("The reward was proposed to the office head.")
+
+
+def _reward_decide(request, clue, d):
+    reward = get_object_or_404(clue.rewards, pk=d["item"])
+    supervision.decide_reward(reward, request.user, approve=d["approve"])
+    return _("The reward was decided.")
+
+
+def _reward_pay(request, clue, d):
+    reward = get_object_or_404(clue.rewards, pk=d["item"])
+    supervision.record_payment(reward, request.user, paid_on=d["paid_on"], reference=d["reference"])
+    return _("The payment was recorded.")
+
+
+SUPERVISION = {
+    "extension": (ExtensionForm, _extension_request),
+    "extension-decision": (DecisionForm, _extension_decide),
+    "notice": (NoticeForm, _notice_issue),
+    "notice-answer": (NoticeAnswerForm, _notice_answer),
+    "reward": (RewardForm, _reward_propose),
+    "reward-decision": (DecisionForm, _reward_decide),
+    "reward-payment": (PaymentForm, _reward_pay),
+}
+
+
+@require_POST
+@require_perm("clues.view_clue")
+def clue_supervision(request, number, what):
+    """Extensions, notices and rewards: each form posts here; the supervision functions
+    decide who may do what."""
+    clue = get_object_or_404(visible_clues(request), number=number)
+    if what not in SUPERVISION:
+        raise PermissionDenied
+    form_class, handle = SUPERVISION[what]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            messages.success(request, handle(request, clue, form.cleaned_data))
+        except actions.WorkflowError as exc:
+            messages.error(request, " ".join(exc.messages))
     return redirect("clue_detail", number=number)

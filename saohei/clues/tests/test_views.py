@@ -252,3 +252,45 @@ def test_named_informant_feedback_is_listed_until_recorded(personas, client):
         reverse("clue_informant_contacted", args=[clue.number]), {"on": "2019-01-01"}
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_notice_and_extension_through_the_page(personas, client):
+    clue = clue_in(Status.VERIFYING, personas)
+    url = reverse("clue_supervision", args=[clue.number, "notice"])
+    client.force_login(personas[Role.OFFICE_STAFF])
+    client.post(url, {"level": "urge", "text": "请加快核查进度"})
+    notice = clue.notices.get()
+    client.force_login(personas[Role.HANDLER])
+    page = client.get(reverse("clue_detail", args=[clue.number])).content.decode()
+    assert "请加快核查进度" in page and "notice-answer" in page
+    client.post(
+        reverse("clue_supervision", args=[clue.number, "notice-answer"]),
+        {"item": notice.pk, "answer": ""},
+    )
+    notice.refresh_from_db()
+    assert notice.acknowledged_at and not notice.answered_at
+    client.post(
+        reverse("clue_supervision", args=[clue.number, "notice-answer"]),
+        {"item": notice.pk, "answer": "已完成调查取证"},
+    )
+    notice.refresh_from_db()
+    assert notice.answer == "已完成调查取证"
+    client.post(
+        reverse("clue_supervision", args=[clue.number, "extension"]),
+        {"workdays": 5, "reason": "证人外出"},
+    )
+    req = clue.extensions.get()
+    client.post(
+        reverse("clue_supervision", args=[clue.number, "extension-decision"]),
+        {"item": req.pk, "approve": "1"},
+    )
+    req.refresh_from_db()
+    assert req.decision == "pending"  # the handler cannot decide
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    client.post(
+        reverse("clue_supervision", args=[clue.number, "extension-decision"]),
+        {"item": req.pk, "approve": "1"},
+    )
+    req.refresh_from_db()
+    assert req.decision == "approved"
