@@ -7,7 +7,7 @@ from saohei.orgs.choices import UnitKind
 from saohei.orgs.models import Unit
 
 from .choices import Finding, NoticeLevel
-from .models import Clue, Industry
+from .models import Clue, DeadlineRule, Industry
 
 
 class DateInput(forms.DateInput):
@@ -209,3 +209,19 @@ class PaymentForm(BootstrapMixin, forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput, initial=timezone.localdate)
     reference = forms.CharField(label=_("Payment voucher"))
+
+
+class DeadlineRuleForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = DeadlineRule
+        fields = ["workdays", "contact_days"]
+
+
+class IndustryForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Industry
+        fields = ["name", "sort_order", "is_active"]
+
+
+DeadlineRuleFormSet = forms.modelformset_factory(DeadlineRule, form=DeadlineRuleForm, extra=0)
+IndustryFormSet = forms.modelformset_factory(Industry, form=IndustryForm, extra=1)

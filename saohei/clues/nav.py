@@ -14,6 +14,14 @@ register(NavItem("clue_list", _lazy("Clues"), lambda u: u.has_perm("clues.view_c
 register(
     NavItem("clue_deadlines", _lazy("Deadlines"), lambda u: u.has_perm("clues.view_clue"), order=20)
 )
+register(
+    NavItem(
+        "clue_settings",
+        _lazy("Clue settings"),
+        lambda u: u.has_perm("clues.manage_rules"),
+        order=700,
+    )
+)
 
 LIMIT = 8
 

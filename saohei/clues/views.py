@@ -410,3 +410,26 @@ def clue_supervision(request, number, what):
         except actions.WorkflowError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("clue_detail", number=number)
+
+
+@require_perm("clues.manage_rules")
+def clue_settings(request):
+    """The office head sets verification limits per category and the list of industries."""
+    from .forms import DeadlineRuleFormSet, IndustryFormSet
+    from .models import DeadlineRule, Industry
+
+    rules = DeadlineRuleFormSet(
+        request.POST or None, prefix="rules", queryset=DeadlineRule.objects.all()
+    )
+    industries = IndustryFormSet(
+        request.POST or None, prefix="industries", queryset=Industry.objects.all()
+    )
+    if request.method == "POST":
+        if rules.is_valid() and industries.is_valid():
+            with transaction.atomic():
+                rules.save()
+                industries.save()
+            messages.success(request, _("The settings were saved."))
+            return redirect("clue_settings")
+        messages.error(request, _("Nothing was saved: correct the marked fields."))
+    return render(request, "clues/settings.html", {"rules": rules, "industries": industries})

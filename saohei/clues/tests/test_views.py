@@ -294,3 +294,45 @@ def test_notice_and_extension_through_the_page(personas, client):
     )
     req.refresh_from_db()
     assert req.decision == "approved"
+
+
+@pytest.mark.django_db
+def test_office_head_changes_limits_and_industries(personas, client):
+    from saohei.clues.models import DeadlineRule, Industry
+
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    rules = list(DeadlineRule.objects.all())
+    industries = list(Industry.objects.all())
+    data = {
+        "rules-TOTAL_FORMS": len(rules),
+        "rules-INITIAL_FORMS": len(rules),
+        "industries-TOTAL_FORMS": len(industries) + 1,
+        "industries-INITIAL_FORMS": len(industries),
+    }
+    for i, rule in enumerate(rules):
+        data.update(
+            {f"rules-{i}-id": rule.pk, f"rules-{i}-workdays": 10, f"rules-{i}-contact_days": 30}
+        )
+    for i, ind in enumerate(industries):
+        data.update(
+            {
+                f"industries-{i}-id": ind.pk,
+                f"industries-{i}-name": ind.name,
+                f"industries-{i}-sort_order": i,
+                f"industries-{i}-is_active": "on",
+            }
+        )
+    data.update(
+        {
+            f"industries-{len(industries)}-name": "校外培训",
+            f"industries-{len(industries)}-sort_order": 99,
+            f"industries-{len(industries)}-is_active": "on",
+        }
+    )
+    assert client.post(reverse("clue_settings"), data).status_code == 302
+    assert set(DeadlineRule.objects.values_list("workdays", flat=True)) == {10}
+    assert Industry.objects.filter(name="校外培训").exists()
+    data["rules-0-workdays"] = 0  # invalid: nothing is saved, industries included
+    data[f"industries-{len(industries)}-name"] = "网络直播"
+    assert client.post(reverse("clue_settings"), data).status_code == 200
+    assert not Industry.objects.filter(name="网络直播").exists()

@@ -34,6 +34,7 @@ PAGES = {
     "clue_deadlines": (CLUE_READERS, 403),
     "clue_export": (CLUE_READERS, 403),
     "clue-list": (CLUE_READERS, 403),
+    "clue_settings": ({Role.OFFICE_ADMIN}, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
