@@ -251,6 +251,26 @@ STATICFILES_DIRS = [BASE_DIR / "saohei" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+# Attachments (evidence, scanned letters): largest file accepted, and the kinds of file.
+SAOHEI_MAX_ATTACHMENT_MB = env.int("SAOHEI_MAX_ATTACHMENT_MB", default=50)
+SAOHEI_ATTACHMENT_TYPES = env.list(
+    "SAOHEI_ATTACHMENT_TYPES",
+    default=[
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "jpg",
+        "jpeg",
+        "png",
+        "txt",
+        "mp3",
+        "mp4",
+        "wav",
+        "zip",
+    ],
+)
 
 # REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

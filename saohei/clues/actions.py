@@ -353,3 +353,16 @@ def record_informant_contact(clue: Clue, user, *, on: datetime.date) -> None:
         locked.informant_contacted_on = on
         locked.save(update_fields=["informant_contacted_on", "updated_at"])
     clue.refresh_from_db()
+
+
+def attach(clue: Clue, user, upload) -> Attachment:
+    """Evidence and documents: the office and the handling unit add them."""
+    from .models import Attachment
+
+    if not (is_office(user, clue) or handling_unit(user, clue)):
+        raise PermissionDenied(_("Only the office and the handling unit add files."))
+    name = upload.name.replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment(clue=clue, name=name, uploaded_by=user)
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment

@@ -225,3 +225,25 @@ class IndustryForm(BootstrapMixin, forms.ModelForm):
 
 DeadlineRuleFormSet = forms.modelformset_factory(DeadlineRule, form=DeadlineRuleForm, extra=0)
 IndustryFormSet = forms.modelformset_factory(Industry, form=IndustryForm, extra=1)
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.SAOHEI_MAX_ATTACHMENT_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("%(name)s is %(size).1f MB; files up to %(limit)s MB are accepted.")
+                % {"name": upload.name, "size": upload.size / 1024 / 1024, "limit": limit}
+            )
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in settings.SAOHEI_ATTACHMENT_TYPES:
+            raise forms.ValidationError(
+                _("%(name)s: this kind of file is not accepted. Accepted: %(types)s.")
+                % {"name": upload.name, "types": "、".join(settings.SAOHEI_ATTACHMENT_TYPES)}
+            )
+        return upload

@@ -17,5 +17,7 @@ urlpatterns = [
         name="clue_informant_contacted",
     ),
     path("<str:number>/supervision/<str:what>/", views.clue_supervision, name="clue_supervision"),
+    path("<str:number>/files/", views.clue_attach, name="clue_attach"),
+    path("<str:number>/files/<int:pk>/", views.attachment_download, name="clue_attachment"),
     path("<str:number>/step/<str:step>/", views.clue_step, name="clue_step"),
 ]

@@ -16,6 +16,7 @@ from .choices import OPEN_STATUSES
 from .filtersets import ClueFilterSet
 from .forms import (
     STEP_FORMS,
+    AttachmentForm,
     ClueForm,
     ContactForm,
     DecisionForm,
@@ -155,6 +156,9 @@ def _detail_context(request, clue, **extra):
         and clue.finding in ("substantiated", "partly"),
         "can_approve_reward": user.has_perm("clues.approve_reward") and is_office(user, clue),
         "extension_form": ExtensionForm(),
+        "attachments": clue.attachments.select_related("uploaded_by"),
+        "can_attach": is_office(user, clue) or handling_unit(user, clue),
+        "attachment_form": AttachmentForm(),
         "notice_form": NoticeForm(),
         "reward_form": RewardForm(),
         "payment_form": PaymentForm(),
@@ -433,3 +437,35 @@ def clue_settings(request):
             return redirect("clue_settings")
         messages.error(request, _("Nothing was saved: correct the marked fields."))
     return render(request, "clues/settings.html", {"rules": rules, "industries": industries})
+
+
+@require_POST
+@require_perm("clues.view_clue")
+def clue_attach(request, number):
+    clue = get_object_or_404(visible_clues(request), number=number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        with transaction.atomic():
+            attachment = actions.attach(clue, request.user, form.cleaned_data["file"])
+        messages.success(request, _("%(name)s was added.") % {"name": attachment.name})
+    return redirect("clue_detail", number=number)
+
+
+@require_perm("clues.view_clue")
+def attachment_download(request, number, pk):
+    """Files are served only through here: scoped like their clue, and every download is
+    written to the audit log."""
+    from django.http import FileResponse
+
+    from saohei.audit.models import Action
+    from saohei.audit.services import record
+
+    from .models import Attachment
+
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.user), pk=pk, clue__number=number
+    )
+    record(Action.DOWNLOAD, attachment, changes={"clue": number, "file": attachment.name})
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

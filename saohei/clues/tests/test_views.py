@@ -336,3 +336,35 @@ def test_office_head_changes_limits_and_industries(personas, client):
     data[f"industries-{len(industries)}-name"] = "网络直播"
     assert client.post(reverse("clue_settings"), data).status_code == 200
     assert not Industry.objects.filter(name="网络直播").exists()
+
+
+@pytest.mark.django_db
+def test_files_scoped_size_checked_and_downloads_audited(
+    personas, other_personas, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.SAOHEI_MAX_ATTACHMENT_MB = 1
+    clue = clue_in(Status.VERIFYING, personas)
+    url = reverse("clue_attach", args=[clue.number])
+    client.force_login(personas[Role.HANDLER])
+    client.post(url, {"file": SimpleUploadedFile("笔录.pdf", b"%PDF-1.4 evidence")})
+    big = client.post(
+        url, {"file": SimpleUploadedFile("录像.mp4", b"0" * (1024 * 1024 + 1))}, follow=True
+    )
+    assert "1 MB" in big.content.decode()
+    exe = client.post(url, {"file": SimpleUploadedFile("a.exe", b"MZ")}, follow=True)
+    assert "a.exe" in exe.content.decode()
+    attachment = clue.attachments.get()
+    download = reverse("clue_attachment", args=[clue.number, attachment.pk])
+    response = client.get(download)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
+    assert AuditEntry.objects.filter(
+        action=Action.DOWNLOAD, actor=personas[Role.HANDLER], object_id=str(attachment.pk)
+    ).exists()
+    client.force_login(other_personas[Role.HANDLER])
+    assert client.get(download).status_code == 404
+    client.force_login(personas[Role.DISCIPLINE])
+    assert client.get(download).status_code == 404
+    assert client.post(url, {"file": SimpleUploadedFile("x.pdf", b"x")}).status_code == 404

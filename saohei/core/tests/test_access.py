@@ -52,6 +52,8 @@ NOT_PAGES = {
     "clue_add_verification": "POST, per clue (saohei/clues/tests/test_views.py)",
     "clue_informant_contacted": "POST, per clue (saohei/clues/tests/test_views.py)",
     "clue_supervision": "POST, per clue (saohei/clues/tests/test_views.py)",
+    "clue_attach": "POST, per clue (saohei/clues/tests/test_views.py)",
+    "clue_attachment": "per file (saohei/clues/tests/test_views.py)",
     "clue-detail": "per clue (saohei/clues/tests/test_api.py)",
     "clue-moves": "per clue (saohei/clues/tests/test_api.py)",
     "clue-step": "POST, per clue (saohei/clues/tests/test_api.py)",
