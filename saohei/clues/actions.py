@@ -23,7 +23,7 @@ from saohei.orgs.choices import UnitKind
 from saohei.orgs.models import Unit
 
 from .choices import Category, Finding, Status
-from .models import Clue, DeadlineRule, Move, VerificationRecord
+from .models import Attachment, Clue, DeadlineRule, Move, VerificationRecord
 from .transitions import REGISTER, STEPS, handling_unit
 from .transitions import office as is_office
 
@@ -357,8 +357,6 @@ def record_informant_contact(clue: Clue, user, *, on: datetime.date) -> None:
 
 def attach(clue: Clue, user, upload) -> Attachment:
     """Evidence and documents: the office and the handling unit add them."""
-    from .models import Attachment
-
     if not (is_office(user, clue) or handling_unit(user, clue)):
         raise PermissionDenied(_("Only the office and the handling unit add files."))
     name = upload.name.replace("/", "_").replace("\\", "_")[-200:]
