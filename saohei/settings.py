@@ -291,6 +291,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Ledger imports started in the browser run in a background thread with a progress bar.
+SAOHEI_IMPORTS_IN_BACKGROUND = env.bool("SAOHEI_IMPORTS_IN_BACKGROUND", default=True)
+
 # Rewards for reports (举报奖励): a proposal above the ceiling is refused.
 SAOHEI_REWARD_CEILING = env.int("SAOHEI_REWARD_CEILING", default=200_000)
 

@@ -247,3 +247,29 @@ class AttachmentForm(BootstrapMixin, forms.Form):
                 % {"name": upload.name, "types": "、".join(settings.SAOHEI_ATTACHMENT_TYPES)}
             )
         return upload
+
+
+class LedgerUploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Clue ledger (.xlsx)"))
+
+    def clean_file(self):
+        from .ledger import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size).1f MB; ledgers up to %(limit)d MB are accepted. Split "
+                    "it into several files."
+                )
+                % {"size": upload.size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024}
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _(
+                    "%(name)s is not an .xlsx file: save the ledger from Excel as “Excel "
+                    "workbook (*.xlsx)”."
+                )
+                % {"name": upload.name}
+            )
+        return upload

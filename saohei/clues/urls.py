@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.clue_register, name="clue_register"),
     path("deadlines/", views.deadline_board, name="clue_deadlines"),
     path("export/", views.clue_export, name="clue_export"),
+    path("import/", views.clue_import, name="clue_import"),
     path("settings/", views.clue_settings, name="clue_settings"),
     path("<str:number>/", views.clue_detail, name="clue_detail"),
     path("<str:number>/reveal/", views.clue_reveal, name="clue_reveal"),

@@ -21,6 +21,7 @@ from .forms import (
     ContactForm,
     DecisionForm,
     ExtensionForm,
+    LedgerUploadForm,
     NoticeAnswerForm,
     NoticeForm,
     PaymentForm,
@@ -469,3 +470,22 @@ def attachment_download(request, number, pk):
     )
     record(Action.DOWNLOAD, attachment, changes={"clue": number, "file": attachment.name})
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@require_perm("clues.import_clue")
+def clue_import(request):
+    """Upload a clue ledger (DESIGN §6): checked and imported in the background, all rows or
+    none, with a progress bar and every problem listed."""
+    from saohei.core.jobs import run_import
+    from saohei.core.models import ImportJob
+
+    from .ledger import import_clue_ledger
+
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(kind="clues", file_name=upload.name[:200], user=request.user)
+        run_import(job, upload, import_clue_ledger)
+        return redirect("import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user, kind="clues")[:10]
+    return render(request, "clues/import.html", {"form": form, "jobs": jobs})

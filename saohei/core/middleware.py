@@ -53,7 +53,9 @@ class SessionPolicyMiddleware:
                     _("Your session expired after a period of inactivity. Please log in again."),
                 )
                 return redirect("login")
-            request.session[self.SESSION_KEY] = now
+            # Written at most once a minute: a session save is a database write.
+            if now - last_seen > 60 or self.SESSION_KEY not in request.session:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
 

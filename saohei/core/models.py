@@ -89,3 +89,33 @@ class SecurityPolicy(TrackedModel):
     def current(cls) -> SecurityPolicy:
         policy = cls.objects.order_by("pk").first()
         return policy if policy is not None else cls()
+
+
+class ImportJob(models.Model):
+    """A ledger import started from the browser: runs in the background, shows progress, and
+    keeps its outcome (counts or the full list of errors) for the user who started it."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("refused")
+
+    kind = models.CharField(_("kind"), max_length=20)
+    file_name = models.CharField(_("file"), max_length=200)
+    user = models.ForeignKey("orgs.User", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.RUNNING
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("rows created"), default=0)
+    skipped = models.PositiveIntegerField(_("rows already held"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.file_name}"

@@ -62,3 +62,20 @@ def unlock_account(request):
             unlock(username)
         messages.success(request, _("Account %(name)s was unlocked.") % {"name": username})
     return redirect("security_policy")
+
+
+@login_required
+def import_job(request, pk):
+    """Progress and outcome of an import, for the user who started it (polled by htmx)."""
+    from django.shortcuts import get_object_or_404
+
+    from .jobs import read_progress
+    from .models import ImportJob
+
+    job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
+    progress = read_progress(job.pk)
+    percent = int(100 * progress["done"] / progress["total"]) if progress["total"] else 0
+    template = (
+        "core/_import_job.html" if request.headers.get("HX-Request") else "core/import_job.html"
+    )
+    return render(request, template, {"job": job, "progress": progress, "percent": percent})

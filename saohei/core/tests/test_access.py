@@ -52,6 +52,8 @@ NOT_PAGES = {
     "clue_add_verification": "POST, per clue (saohei/clues/tests/test_views.py)",
     "clue_informant_contacted": "POST, per clue (saohei/clues/tests/test_views.py)",
     "clue_supervision": "POST, per clue (saohei/clues/tests/test_views.py)",
+    "import_job": "per import, its owner only (saohei/clues/tests/test_import_view.py)",
+    "clue_import": "upload (saohei/clues/tests/test_import_view.py)",
     "clue_attach": "POST, per clue (saohei/clues/tests/test_views.py)",
     "clue_attachment": "per file (saohei/clues/tests/test_views.py)",
     "clue-detail": "per clue (saohei/clues/tests/test_api.py)",
