@@ -355,12 +355,12 @@ def record_informant_contact(clue: Clue, user, *, on: datetime.date) -> None:
     clue.refresh_from_db()
 
 
-def attach(clue: Clue, user, upload) -> Attachment:
+def attach(clue: Clue, user, upload, move: Move | None = None) -> Attachment:
     """Evidence and documents: the office and the handling unit add them."""
     if not (is_office(user, clue) or handling_unit(user, clue)):
         raise PermissionDenied(_("Only the office and the handling unit add files."))
     name = upload.name.replace("/", "_").replace("\\", "_")[-200:]
-    attachment = Attachment(clue=clue, name=name, uploaded_by=user)
+    attachment = Attachment(clue=clue, move=move, name=name, uploaded_by=user)
     attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment

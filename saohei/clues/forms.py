@@ -40,6 +40,10 @@ class ClueForm(BootstrapMixin, forms.ModelForm):
             "informant_id_number": forms.TextInput,
         }
 
+    attachment = forms.FileField(
+        label=_("File"), required=False, help_text=_("The letter, a photo, a recording …")
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
@@ -51,6 +55,14 @@ class ClueForm(BootstrapMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date received cannot be in the future."))
         return day
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            checker = AttachmentForm(files={"file": upload})
+            if not checker.is_valid():
+                raise forms.ValidationError(checker.errors["file"])
+        return upload
 
     def clean_informant_id_number(self):
         from stdnum.cn import ric

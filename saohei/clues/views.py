@@ -59,7 +59,7 @@ def clue_list(request):
 
 @require_perm("clues.register_clue")
 def clue_register(request):
-    form = ClueForm(request.POST or None)
+    form = ClueForm(request.POST or None, request.FILES or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,7 +80,10 @@ def clue_register(request):
             try:
                 with transaction.atomic():
                     received_on = data.pop("received_on")
+                    upload = data.pop("attachment", None)
                     clue = actions.register(request.user, received_on=received_on, **data)
+                    if upload is not None:
+                        actions.attach(clue, request.user, upload)
                     if merge_into:
                         target = get_object_or_404(visible_clues(request), number=merge_into)
                         actions.merge(
@@ -130,7 +133,9 @@ def _detail_context(request, clue, **extra):
 
     return {
         "clue": clue,
-        "moves": clue.moves.select_related("actor", "actor_unit", "unit"),
+        "moves": clue.moves.select_related("actor", "actor_unit", "unit").prefetch_related(
+            "attachments"
+        ),
         "verifications": clue.verifications.select_related("recorded_by"),
         "steps": steps,
         "can_record": handling_unit(user, clue) and clue.status in ("verifying", "interim"),
@@ -245,8 +250,18 @@ def clue_step(request, number, step):
         if data["into_clue"] is None:
             messages.error(request, _("Clue %(number)s was not found.") % {"number": data["into"]})
             return redirect("clue_detail", number=number)
+    upload = None
+    if request.FILES.get("file"):
+        files = AttachmentForm(request.POST, request.FILES)
+        if not files.is_valid():
+            messages.error(request, " ".join(e for errs in files.errors.values() for e in errs))
+            return redirect("clue_detail", number=number)
+        upload = files.cleaned_data["file"]
     try:
-        STEP_CALLS[step](clue, request.user, data)
+        with transaction.atomic():
+            move = STEP_CALLS[step](clue, request.user, data)
+            if upload is not None:
+                actions.attach(clue, request.user, upload, move=move)
     except actions.WorkflowError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -368,3 +368,38 @@ def test_files_scoped_size_checked_and_downloads_audited(
     client.force_login(personas[Role.DISCIPLINE])
     assert client.get(download).status_code == 404
     assert client.post(url, {"file": SimpleUploadedFile("x.pdf", b"x")}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_step_and_a_registration_carry_a_file(personas, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(personas[Role.OFFICE_STAFF])
+    client.post(
+        reverse("clue_register"),
+        {
+            "received_on": "2019-06-03",
+            "source": "public",
+            "category": "rural",
+            "subjects": "钱九",
+            "summary": "钱九操纵村委会选举",
+            "anonymous": "on",
+            "confirm": "1",
+            "attachment": SimpleUploadedFile("举报信.pdf", b"%PDF letter"),
+        },
+    )
+    clue = Clue.objects.get(subjects="钱九")
+    assert clue.attachments.get().name == "举报信.pdf"
+    client.post(
+        reverse("clue_step", args=[clue.number, "assign"]),
+        {
+            "version": clue.version,
+            "unit": personas[Role.HANDLER].unit.pk,
+            "file": SimpleUploadedFile("交办函.docx", b"PK docx"),
+        },
+    )
+    move = clue.moves.get(action="assign")
+    assert [a.name for a in move.attachments.all()] == ["交办函.docx"]
+    page = client.get(reverse("clue_detail", args=[clue.number])).content.decode()
+    assert "交办函.docx" in page.split('data-testid="timeline"')[1]
