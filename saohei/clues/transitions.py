@@ -113,9 +113,9 @@ STEPS: dict[str, Step] = {
         ),
     ]
 }
-# Registration and ledger import create the first move; they are not steps between statuses.
+# Registration creates the first move; it is not a step between statuses. (A ledger import
+# writes the steps it reconstructs under their own names, marked {"imported": true}.)
 REGISTER = "register"
-IMPORT = "import"
 
 
 def steps_for(user, clue) -> list[Step]:

@@ -1,0 +1,86 @@
+"""`manage.py import_ledger KIND FILE.xlsx`: import a ledger (台账), all rows or none.
+
+Only the clue ledger (KIND `clues`, DESIGN §6) exists so far. Every problem is printed, one
+per line, naming sheet, row and column, and the exit code is non-zero; nothing is written.
+"""
+
+import sys
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from saohei.core.context import acting_as
+from saohei.orgs.choices import Role
+from saohei.orgs.models import User
+
+KINDS = ("clues",)
+
+
+class Command(BaseCommand):
+    help = "Import a ledger from an .xlsx file: all rows or none; errors name row and column."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="which ledger: clues")
+        parser.add_argument("file", help="the .xlsx file")
+        parser.add_argument(
+            "--user",
+            help="import as this user (default: the first active office head)",
+        )
+
+    def handle(self, *args, kind, file, user=None, **options):
+        if kind not in KINDS:
+            raise CommandError(
+                _("Importing “%(kind)s” ledgers is not supported yet; supported: %(kinds)s.")
+                % {"kind": kind, "kinds": ", ".join(KINDS)}
+            )
+        importer = self._user(user)
+        from saohei.clues.ledger import import_clue_ledger
+
+        interactive = sys.stderr.isatty()
+
+        def progress(done, total):
+            if interactive:
+                share = f"{done * 100 // total}%" if total else str(done)
+                self.stderr.write(f"\r{_('Importing…')} {share}", ending="")
+
+        try:
+            with acting_as(importer, name=importer.get_username()):
+                result = import_clue_ledger(file, importer, progress=progress)
+        except FileNotFoundError as exc:
+            raise CommandError(_("File not found: %(file)s") % {"file": file}) from exc
+        except PermissionDenied as exc:
+            raise CommandError(
+                _("%(user)s may not import the clue ledger.") % {"user": importer}
+            ) from exc
+        finally:
+            if interactive:
+                self.stderr.write("")
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("Nothing was imported: %(n)s problems to fix in %(file)s.")
+                % {"n": len(result.errors), "file": file}
+            )
+        self.stdout.write(
+            _("Imported %(created)s clues; %(skipped)s already held unchanged were skipped.")
+            % {"created": result.created, "skipped": result.skipped_same}
+        )
+
+    def _user(self, username: str | None) -> User:
+        if username:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(_("No active user %(user)s.") % {"user": username})
+            return user
+        user = (
+            User.objects.filter(is_active=True, groups__name=Role.OFFICE_ADMIN)
+            .order_by("pk")
+            .first()
+        )
+        if user is None:
+            raise CommandError(
+                _("There is no active office head to import as: name a user with --user.")
+            )
+        return user
