@@ -98,7 +98,7 @@ class ImportJob(models.Model):
     class State(models.TextChoices):
         RUNNING = "running", _("running")
         DONE = "done", _("imported")
-        FAILED = "failed", _("refused")
+        FAILED = "failed", _("not imported")
 
     kind = models.CharField(_("kind"), max_length=20)
     file_name = models.CharField(_("file"), max_length=200)

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=20, verbose_name='kind')),
                 ('file_name', models.CharField(max_length=200, verbose_name='file')),
-                ('state', models.CharField(choices=[('running', 'running'), ('done', 'imported'), ('failed', 'refused')], default='running', max_length=10, verbose_name='state')),
+                ('state', models.CharField(choices=[('running', 'running'), ('done', 'imported'), ('failed', 'not imported')], default='running', max_length=10, verbose_name='state')),
                 ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
                 ('created', models.PositiveIntegerField(default=0, verbose_name='rows created')),
