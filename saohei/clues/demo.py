@@ -20,6 +20,7 @@ from saohei.orgs.models import Unit, User
 
 from . import actions
 from .choices import Category, Channel, Finding, Source
+from .defaults import ensure_default_lists
 from .models import Clue, Industry
 
 BRIEFING_DAY = datetime.date(2019, 6, 30)
@@ -167,6 +168,7 @@ def _walk(rng, clue, unit, office, people, start, stop_at: str, end: datetime.da
 def seed(rng: random.Random, scale: int = 1) -> dict:
     if Clue.objects.exists():
         return {"clues": 0}
+    ensure_default_lists()
     office = User.objects.get(username="office_staff")
     units = {u: Unit.objects.get(name=n) for u, n in _unit_names().items()}
     people = {}
@@ -199,6 +201,14 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
                     at=_at(datetime.date(2019, 9, 20)),
                 )
                 actions.approve(clue, people[unit.pk][1], at=_at(datetime.date(2019, 9, 23)))
+    # Most named informants of the old clues were told the result; a few were forgotten.
+    for clue in Clue.objects.filter(
+        status="concluded", anonymous=False, received_on__year__lt=2020
+    ):
+        if rng.random() < 0.85:
+            actions.record_informant_contact(
+                clue, office, on=clue.concluded_on + datetime.timedelta(days=rng.randint(3, 25))
+            )
     # 2. Recent clues, so today's to-do lists and deadlines have real content.
     today = timezone.localdate()
     recent = (

@@ -69,9 +69,10 @@ def test_wrong_password_says_so_in_chinese(page, live_server, demo):
     assert "请输入一个正确的" in page.locator(".alert-danger").inner_text()
 
 
-def test_home_page_screenshot_for_the_readme(page, live_server, demo):
+def test_home_page_screenshot_for_the_readme(page, live_server, db):
+    call_command("seed_demo", stdout=io.StringIO())  # with the clue history: a real to-do list
     log_in(page, live_server, "office_staff")
-    page.wait_for_selector('[data-testid="units"]')
+    page.wait_for_selector('[data-testid="todo"] a')
     target = (
         ROOT / "docs" / "screenshots" / "home.png"
         if os.environ.get("UPDATE_SCREENSHOTS")
