@@ -164,7 +164,14 @@ class Clue(TrackedModel):
             ("export_clue", _("Can export the clue ledger")),
             ("import_clue", _("Can import the clue ledger")),
         ]
-        indexes = [models.Index(fields=["assigned_unit", "status"])]
+        indexes = [
+            models.Index(fields=["assigned_unit", "status"]),
+            # The filtered list's first page (bench/bench_clues.py: 474 ms → 73 ms at 1M).
+            models.Index(
+                fields=["status", "category", "received_on", "number"],
+                name="clues_clue_status_cat_recv",
+            ),
+        ]
 
     def __str__(self):
         return self.number
@@ -225,7 +232,11 @@ class Move(models.Model):
         verbose_name = _("clue move")
         verbose_name_plural = _("clue moves")
         ordering = ["clue", "at", "id"]
-        indexes = [models.Index(fields=["clue", "at"], name="clues_move_clue_at")]
+        # Covers the as-of look-up (last move of a clue before a time) without reading rows:
+        # status as of a day over 1M clues, 2.74 s → 1.04 s (bench/bench_clues.py).
+        indexes = [
+            models.Index(fields=["clue", "at", "id", "to_status"], name="clues_move_clue_at_status")
+        ]
 
     def __str__(self):
         return f"{self.clue_id}: {self.from_status} → {self.to_status}"
