@@ -54,15 +54,17 @@ def test_register_route_verify_approve(page, live_server, demo):
     number = Clue.objects.get().number
     assert number in page.content()
 
-    take_step(page, "assign", {"select[name=unit]": "北湖分局",
-                               "textarea[name=reason]": "请核查"})
+    take_step(page, "assign", {"select[name=unit]": "北湖分局", "textarea[name=reason]": "请核查"})
     assert "已交办" in page.locator('[data-testid="status"]').inner_text()
 
     as_user(page, live_server, "police_bh")
     page.goto(f"{live_server.url}/clues/{number}/")
     take_step(page, "accept")
-    take_step(page, "request_conclusion", {"select[name=finding]": "查实",
-                                           "textarea[name=result]": "查实强占砂场事实"})
+    take_step(
+        page,
+        "request_conclusion",
+        {"select[name=finding]": "查实", "textarea[name=result]": "查实强占砂场事实"},
+    )
     assert "查结待审批" in page.locator('[data-testid="status"]').inner_text()
     assert page.locator('[data-testid="step-approve"]').count() == 0  # not the handler's
 
