@@ -12,7 +12,7 @@ from saohei.orgs.models import Unit
 from . import actions
 from .filtersets import ClueFilterSet
 from .forms import STEP_FORMS
-from .models import Clue, Move, VerificationRecord
+from .models import Clue, Move, SupervisionNotice, VerificationRecord
 
 
 class MoveSerializer(serializers.ModelSerializer):
@@ -30,6 +30,28 @@ class VerificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = VerificationRecord
         fields = ["done_on", "work", "evidence", "recorded_by"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    unit = serializers.StringRelatedField()
+    issued_by = serializers.StringRelatedField()
+    answered_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = SupervisionNotice
+        fields = [
+            "id",
+            "level",
+            "unit",
+            "text",
+            "issued_by",
+            "created_at",
+            "answer_due",
+            "acknowledged_at",
+            "answered_at",
+            "answered_by",
+            "answer",
+        ]
 
 
 class ClueSerializer(serializers.ModelSerializer):
@@ -149,6 +171,20 @@ class ClueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def moves(self, request, number=None):
         clue = self.get_object()
         return Response(MoveSerializer(clue.moves.select_related("actor", "unit"), many=True).data)
+
+    @extend_schema(responses=VerificationSerializer(many=True))
+    @action(detail=True)
+    def verifications(self, request, number=None):
+        clue = self.get_object()
+        rows = clue.verifications.select_related("recorded_by")
+        return Response(VerificationSerializer(rows, many=True).data)
+
+    @extend_schema(responses=NoticeSerializer(many=True))
+    @action(detail=True)
+    def notices(self, request, number=None):
+        clue = self.get_object()
+        rows = clue.notices.select_related("unit", "issued_by", "answered_by")
+        return Response(NoticeSerializer(rows, many=True).data)
 
     @extend_schema(request=StepSerializer, responses=ClueSerializer)
     @action(detail=True, methods=["post"], url_path="step")

@@ -29,6 +29,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import Clue, SupervisionNotice
+from .search import too_short
 from .transitions import steps_for
 
 INFORMANT_FIELDS = ("informant_name", "informant_phone", "informant_id_number")
@@ -46,6 +47,8 @@ def clue_list(request):
         request=request,
     )
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if too_short(request.GET.get("q")):
+        messages.warning(request, _("Type at least two characters for each search term."))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

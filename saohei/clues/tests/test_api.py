@@ -112,3 +112,24 @@ def test_api_list_filters(api, personas):
     api.force_authenticate(personas[Role.OFFICE_STAFF])
     rows = api.get(reverse("clue-list"), {"status": "received"}).json()["results"]
     assert [r["number"] for r in rows] == [a.number]
+
+
+@pytest.mark.django_db
+def test_verifications_and_notices_are_listed_with_the_clue_scope(api, personas, other_personas):
+    import datetime
+
+    from saohei.clues import actions, supervision
+
+    clue = clue_in(Status.VERIFYING, personas)
+    actions.add_verification(
+        clue, personas[Role.HANDLER], done_on=datetime.date.today(), work="调取监控录像"
+    )
+    supervision.issue_notice(clue, personas[Role.OFFICE_STAFF], level="urge", text="请加快")
+    api.force_authenticate(personas[Role.UNIT_LEADER])
+    assert (
+        api.get(reverse("clue-verifications", args=[clue.number])).json()[0]["work"]
+        == "调取监控录像"
+    )
+    assert api.get(reverse("clue-notices", args=[clue.number])).json()[0]["level"] == "urge"
+    api.force_authenticate(other_personas[Role.UNIT_LEADER])
+    assert api.get(reverse("clue-notices", args=[clue.number])).status_code == 404

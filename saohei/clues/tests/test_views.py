@@ -1,6 +1,8 @@
 """The clue pages as users meet them: who sees which clue, the register → route → verify →
 approve path, the duplicate warning, informant identity."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -403,3 +405,32 @@ def test_a_step_and_a_registration_carry_a_file(personas, client, settings, tmp_
     assert [a.name for a in move.attachments.all()] == ["交办函.docx"]
     page = client.get(reverse("clue_detail", args=[clue.number])).content.decode()
     assert "交办函.docx" in page.split('data-testid="timeline"')[1]
+
+
+@pytest.mark.django_db
+def test_export_is_the_filtered_ledger_and_is_audited(personas, client):
+    from openpyxl import load_workbook
+
+    from saohei.clues.ledger import HEADERS
+
+    oil = clue_in(Status.VERIFYING, personas, category=Category.OIL, subjects="盗油团伙")
+    clue_in(Status.RECEIVED, personas, subjects="其他")
+    client.force_login(personas[Role.LEADER_VIEWER])
+    response = client.get(reverse("clue_export"), {"category": "oil"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert [r[0] for r in rows[1:]] == [oil.number]
+    entry = AuditEntry.objects.get(action=Action.EXPORT, object_type="clues.clue")
+    assert entry.changes == {"filters": {"category": "oil"}, "rows": 1}
+
+
+@pytest.mark.django_db
+def test_search_in_the_list_and_a_too_short_term(personas, client):
+    hit = new_clue(personas, subjects="張偉", summary="張偉在北湖街道強迫交易")
+    miss = new_clue(personas, subjects="李娜", summary="李娜寻衅滋事")
+    client.force_login(personas[Role.OFFICE_STAFF])
+    page = client.get(reverse("clue_list"), {"q": "张伟 湖街"}).content.decode()
+    assert hit.number in page and miss.number not in page
+    page = client.get(reverse("clue_list"), {"q": "张"}).content.decode()
+    assert "alert-warning" in page and hit.number not in page

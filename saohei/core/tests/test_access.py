@@ -58,6 +58,8 @@ NOT_PAGES = {
     "clue_attachment": "per file (saohei/clues/tests/test_views.py)",
     "clue-detail": "per clue (saohei/clues/tests/test_api.py)",
     "clue-moves": "per clue (saohei/clues/tests/test_api.py)",
+    "clue-verifications": "per clue (saohei/clues/tests/test_api.py)",
+    "clue-notices": "per clue (saohei/clues/tests/test_api.py)",
     "clue-step": "POST, per clue (saohei/clues/tests/test_api.py)",
 }
 
