@@ -37,8 +37,8 @@ def take_step(page, name, fill=None):
             field.select_option(label=value)
         else:
             field.fill(value)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the step redirects back to the clue page
+        form.locator("button[type=submit]").click()
 
 
 def test_register_route_verify_approve(page, live_server, demo):
@@ -49,7 +49,8 @@ def test_register_route_verify_approve(page, live_server, demo):
     page.select_option("#id_category", "evil_force")
     page.fill("#id_subjects", "孙大强、某某砂场")
     page.fill("#id_summary", "孙大强纠集他人在长青镇强占砂场")
-    page.click("form button.btn-primary[type=submit]")
+    with page.expect_navigation():
+        page.click("form button.btn-primary[type=submit]")
     page.wait_for_selector('[data-testid="timeline"]')
     number = Clue.objects.get().number
     assert number in page.content()
