@@ -12,7 +12,13 @@ from saohei.orgs.models import Unit
 from . import actions
 from .filtersets import ClueFilterSet
 from .forms import STEP_FORMS
-from .models import Clue, Move, SupervisionNotice, VerificationRecord
+from .models import (
+    REGISTRATION_FIELDS,
+    Clue,
+    Move,
+    SupervisionNotice,
+    VerificationRecord,
+)
 
 
 class MoveSerializer(serializers.ModelSerializer):
@@ -91,21 +97,7 @@ class ClueSerializer(serializers.ModelSerializer):
 class RegisterSerializer(serializers.ModelSerializer):
     class Meta:
         model = Clue
-        fields = [
-            "received_on",
-            "source",
-            "channel",
-            "category",
-            "industry",
-            "subjects",
-            "place",
-            "summary",
-            "full_text",
-            "anonymous",
-            "informant_name",
-            "informant_phone",
-            "informant_id_number",
-        ]
+        fields = REGISTRATION_FIELDS
         extra_kwargs = {
             f: {"write_only": True}
             for f in ("informant_name", "informant_phone", "informant_id_number")

@@ -7,7 +7,7 @@ from saohei.orgs.choices import UnitKind
 from saohei.orgs.models import Unit
 
 from .choices import Finding, NoticeLevel
-from .models import Clue, DeadlineRule, Industry
+from .models import REGISTRATION_FIELDS, Clue, DeadlineRule, Industry
 
 
 class DateInput(forms.DateInput):
@@ -17,21 +17,7 @@ class DateInput(forms.DateInput):
 class ClueForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Clue
-        fields = [
-            "received_on",
-            "source",
-            "channel",
-            "category",
-            "industry",
-            "subjects",
-            "place",
-            "summary",
-            "full_text",
-            "anonymous",
-            "informant_name",
-            "informant_phone",
-            "informant_id_number",
-        ]
+        fields = REGISTRATION_FIELDS
         widgets = {
             "received_on": DateInput,
             "full_text": forms.Textarea(attrs={"rows": 6}),

@@ -191,6 +191,13 @@ class Clue(TrackedModel):
         )
 
 
+# What registration asks for, on the page and in the API alike.
+REGISTRATION_FIELDS = [
+    "received_on", "source", "channel", "category", "industry", "subjects", "place", "summary",
+    "full_text", "anonymous", "informant_name", "informant_phone", "informant_id_number",
+]  # fmt: skip
+
+
 class Move(models.Model):
     """One step of a clue's workflow (domain event); append-only."""
 
