@@ -96,8 +96,8 @@ def _pick_unit(rng, units, category, industry):
 
 def _new(rng, office, units, received, kind_weights):
     category, industry, template, _w = rng.choices(KINDS, weights=kind_weights)[0]
-    name = chinese_name(rng)
-    summary = template.format(name=name, place=rng.choice(PLACES), company=rng.choice(COMPANIES))
+    name, place = chinese_name(rng), rng.choice(PLACES)
+    summary = template.format(name=name, place=place, company=rng.choice(COMPANIES))
     named = rng.random() < 0.3
     clue = actions.register(
         office,
@@ -118,7 +118,7 @@ def _new(rng, office, units, received, kind_weights):
         category=category,
         industry=Industry.objects.get(name=industry),
         subjects=name,
-        place=summary.split("在")[1][:6] if "在" in summary else "",
+        place=place,
         summary=summary,
         full_text=summary + "。举报人反映情况属实，请求依法查处。",
         anonymous=not named,

@@ -11,7 +11,12 @@ from .models import REGISTRATION_FIELDS, Clue, DeadlineRule, Industry
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which takes and gives ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ClueForm(BootstrapMixin, forms.ModelForm):
@@ -172,8 +177,16 @@ class ContactForm(BootstrapMixin, forms.Form):
 
 
 class ExtensionForm(BootstrapMixin, forms.Form):
-    workdays = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    workdays = forms.IntegerField(
+        label=_("Extra working days"),
+        min_value=1,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"placeholder": _("Extra working days")}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Why more time is needed")}),
+    )
 
 
 class DecisionForm(BootstrapMixin, forms.Form):
