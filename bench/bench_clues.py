@@ -58,6 +58,7 @@ from saohei.clues.choices import Category, Channel, Source, Status  # noqa: E402
 from saohei.clues.models import Clue, Move  # noqa: E402
 from saohei.clues.search import FTS_DROP_SQL, ensure_trigram_index, search  # noqa: E402
 from saohei.core.normalize import fold_text  # noqa: E402
+from saohei.core.paging import page_of  # noqa: E402
 from saohei.orgs.choices import Role, UnitKind  # noqa: E402
 from saohei.orgs.models import Jurisdiction, Unit, User  # noqa: E402
 
@@ -407,6 +408,9 @@ def generate(n: int, per_clue: int, people, units, jurisdictions) -> Generator:
     if sqlite:
         ensure_trigram_index(using=connection.alias)
         progress("search index built", n, start)
+        with connection.cursor() as cursor:  # as a ledger import does after a large load
+            cursor.execute("ANALYZE clues_clue")
+        progress("statistics refreshed", n, start)
     for raw, folded in gen.sample:
         assert fold_text(raw) == folded, (raw, folded)
     connection.close()  # timings run on an ordinary connection (default cache size etc.)
@@ -487,9 +491,11 @@ def status_counts(day):
 
 
 def first_page(rows):
-    """What the list view does: 50 rows (with their related units) and the pager's count."""
+    """What the list view does: page_of() — the pager's count and 50 ids in order, then
+    those rows with their related units."""
     rows = rows.select_related("assigned_unit", "industry").order_by("-received_on", "-number")
-    return [clue.pk for clue in rows[:50]], rows.count()
+    page = page_of(rows, 1)
+    return [clue.pk for clue in page], page.paginator.count
 
 
 def list_page(user):

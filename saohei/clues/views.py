@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from saohei.audit.services import reveal
 from saohei.core.decorators import require_perm
+from saohei.core.paging import page_of
 
 from . import actions, services, supervision
 from .choices import OPEN_STATUSES
@@ -49,7 +49,7 @@ def clue_list(request):
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     if too_short(request.GET.get("q")):
         messages.warning(request, _("Type at least two characters for each search term."))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"))
     return render(
         request,
         "clues/clue_list.html",
