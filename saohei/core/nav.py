@@ -2,7 +2,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .navigation import NavItem, register
 
-register(NavItem("home", _("Home"), lambda user: True, order=0))
+
+def waiting(user) -> int:
+    """Everything on the user's to-do list, for the badge beside 首页 on every page."""
+    from .todo import todo_for
+
+    return sum(section.count for section in todo_for(user)) if user.reads_case_data else 0
+
+
+register(NavItem("home", _("Home"), lambda user: True, order=0, count=waiting))
 register(
     NavItem(
         "security_policy",

@@ -434,3 +434,14 @@ def test_search_in_the_list_and_a_too_short_term(personas, client):
     assert hit.number in page and miss.number not in page
     page = client.get(reverse("clue_list"), {"q": "张"}).content.decode()
     assert "alert-warning" in page and hit.number not in page
+
+
+@pytest.mark.django_db
+def test_navigation_counts_what_is_waiting(personas, client):
+    clue_in(Status.ASSIGNED, personas)
+    clue_in(Status.ASSIGNED, personas)
+    client.force_login(personas[Role.HANDLER])
+    page = client.get(reverse("clue_list")).content.decode()
+    assert 'data-testid="nav-count">2<' in page
+    client.force_login(personas[Role.DISCIPLINE])
+    assert 'data-testid="nav-count"' not in client.get(reverse("clue_list")).content.decode()
