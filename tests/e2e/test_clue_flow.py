@@ -29,8 +29,9 @@ def as_user(page, live_server, username):
 
 def take_step(page, name, fill=None):
     page.click(f'[data-testid="step-{name}"]')
+    # Bootstrap adds "show" when the opening animation has ended: click only then.
+    page.wait_for_selector(f"#step-{name}.collapse.show")
     form = page.locator(f"#step-{name} form")
-    form.wait_for(state="visible")
     for selector, value in (fill or {}).items():
         field = form.locator(selector)
         if field.evaluate("e => e.tagName") == "SELECT":
