@@ -42,8 +42,15 @@ def register(provider: Provider) -> None:
 
 
 def todo_for(user) -> list[TodoSection]:
+    """The user's to-do sections, computed once per request: the home page lists them and
+    the navigation badge counts them (the user object lives as long as the request)."""
+    cached = user.__dict__.get("_saohei_todo")
+    if cached is not None:
+        return cached
     sections = []
     for provider in _PROVIDERS:
         found = provider(user)
         sections.extend(found if isinstance(found, list) else [found])
-    return [s for s in sections if s is not None and s.count]
+    found = [s for s in sections if s is not None and s.count]
+    user.__dict__["_saohei_todo"] = found
+    return found
