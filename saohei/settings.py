@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "saohei.orgs",
     "saohei.audit",
     "saohei.clues",
+    "saohei.transfers",
+    "saohei.cases",
 ]
 
 MIDDLEWARE = [

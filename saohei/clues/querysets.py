@@ -2,10 +2,10 @@
 
 - The campaign office (head, staff, custodian, district leader) sees every clue of its
   jurisdiction and those below it.
-- An agency (handler, unit leader, discipline inspector) sees the clues assigned to its unit
-  and those it registered.
+- An agency (handler, unit leader, discipline inspector) sees the clues assigned to its unit,
+  those it registered and those transferred to it.
 - Umbrella (保护伞) clues: only the office head and the discipline commission they are
-  assigned to, whoever registered them.
+  assigned or transferred to, whoever registered them.
 """
 
 from __future__ import annotations
@@ -29,14 +29,24 @@ def clue_visibility(user, prefix: str = "") -> Q:
     seen = NOTHING
     if user.has_role(*OFFICE_ROLES):
         seen |= q(jurisdiction_id__in=user.jurisdiction_ids)
+    transferred = NOTHING
     if user.unit_id and user.has_role(*AGENCY_ROLES):
+        transferred = q(pk__in=_transferred_to(user.unit_id))
         seen |= q(assigned_unit_id=user.unit_id) | q(registering_unit_id=user.unit_id)
+        seen |= transferred
     if not user.has_role(Role.OFFICE_ADMIN):
         umbrella_ok = NOTHING
         if user.unit_id and user.unit.kind == UnitKind.DISCIPLINE:
-            umbrella_ok = q(assigned_unit_id=user.unit_id)
+            umbrella_ok = q(assigned_unit_id=user.unit_id) | transferred
         seen &= ~q(category="umbrella") | umbrella_ok
     return seen
+
+
+def _transferred_to(unit_id):
+    """Clues transferred to a unit (移送): it must read what it is asked to answer."""
+    from saohei.transfers.models import Transfer
+
+    return Transfer.objects.filter(to_unit_id=unit_id, clue__isnull=False).values("clue_id")
 
 
 class ClueQuerySet(ScopedQuerySet):

@@ -71,21 +71,48 @@ _CLUE_OFFICE = (
 )
 _CLUE_AGENCY = (*_CLUE_READ, "clues.register_clue", "clues.handle_clue", "clues.export_clue")
 
+_TRANSFER_READ = ("transfers.view_transfer", "transfers.view_transferattachment")
+_TRANSFER = (*_TRANSFER_READ, "transfers.send_transfer", "transfers.receive_transfer")
+_CASE_READ = (
+    "cases.view_case",
+    "cases.view_stagemove",
+    "cases.view_suspect",
+    "cases.view_asset",
+    "cases.view_threewaycheck",
+    "cases.view_official",
+    "cases.view_charge",
+    "cases.view_disposal",
+    "cases.view_disposalrule",
+    "cases.export_case",
+)
+_CASE_AGENCY = (*_CASE_READ, "cases.open_case", "cases.handle_case", "cases.record_check")
+_OFFICE = (*_CLUE_OFFICE, *_TRANSFER, *_CASE_READ, "cases.import_case")
+_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICE_ADMIN: (
         *_COMMON,
-        *_CLUE_OFFICE,
+        *_OFFICE,
+        "cases.manage_charges",
+        "cases.*_charge",
+        "cases.*_disposalrule",
         "clues.manage_rules",
         "clues.approve_reward",
         "clues.*_industry",
         "clues.*_deadlinerule",
     ),
-    Role.OFFICE_STAFF: (*_COMMON, *_CLUE_OFFICE),
-    Role.HANDLER: (*_COMMON, *_CLUE_AGENCY),
-    Role.UNIT_LEADER: (*_COMMON, *_CLUE_AGENCY, "clues.approve_clue"),
-    Role.DISCIPLINE: (*_COMMON, *_CLUE_AGENCY),
-    Role.LEADER_VIEWER: (*_COMMON, *_CLUE_READ, "clues.export_clue"),
-    Role.CLUE_CUSTODIAN: (*_COMMON, *_CLUE_OFFICE, "clues.reveal_informant"),
+    Role.OFFICE_STAFF: (*_COMMON, *_OFFICE),
+    Role.HANDLER: (*_COMMON, *_AGENCY),
+    Role.UNIT_LEADER: (*_COMMON, *_AGENCY, "clues.approve_clue", "cases.sign_off_disposal"),
+    Role.DISCIPLINE: (*_COMMON, *_AGENCY),
+    Role.LEADER_VIEWER: (
+        *_COMMON,
+        *_CLUE_READ,
+        "clues.export_clue",
+        *_TRANSFER_READ,
+        *_CASE_READ,
+    ),
+    Role.CLUE_CUSTODIAN: (*_COMMON, *_OFFICE, "clues.reveal_informant"),
     Role.SYSADMIN: (
         "orgs.view_unit",
         "orgs.add_unit",
