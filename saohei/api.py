@@ -5,13 +5,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from saohei.audit.api import AuditEntryViewSet
+from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
 from saohei.orgs.api import UnitViewSet, me
+from saohei.transfers.api import TransferViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("audit-entries", AuditEntryViewSet, basename="auditentry")
 router.register("clues", ClueViewSet, basename="clue")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path(

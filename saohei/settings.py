@@ -291,6 +291,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Clue-and-case supervision platform (扫黑除恶线索案件督办平台)",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set, so clients see ClueStatus, CaseStage, … not hashed names.
+    "ENUM_NAME_OVERRIDES": {
+        "ClueStatus": "saohei.clues.choices.Status",
+        "ClueCategory": "saohei.clues.choices.Category",
+        "CaseStage": "saohei.cases.choices.Stage",
+        "CaseKind": "saohei.cases.choices.CaseKind",
+        "TransferStatus": "saohei.transfers.choices.TransferStatus",
+        "TransferKind": "saohei.transfers.choices.TransferKind",
+        "UnitKind": "saohei.orgs.choices.UnitKind",
+        "AssetKind": "saohei.cases.choices.AssetKind",
+        "AuditAction": "saohei.audit.models.Action",
+    },
 }
 
 # Ledger imports started in the browser run in a background thread with a progress bar.

@@ -29,6 +29,8 @@ urlpatterns = [
     path("orgs/", include("saohei.orgs.urls")),
     path("audit/", include("saohei.audit.urls")),
     path("clues/", include("saohei.clues.urls")),
+    path("transfers/", include("saohei.transfers.urls")),
+    path("cases/", include("saohei.cases.urls")),
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     path("", include("saohei.core.urls")),

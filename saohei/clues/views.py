@@ -172,6 +172,14 @@ def _detail_context(request, clue, **extra):
         "reward_form": RewardForm(),
         "payment_form": PaymentForm(),
         "today": timezone.localdate(),
+        "can_open_case": user.has_perm("cases.open_case")
+        and clue.assigned_unit_id is not None
+        and user.unit_id == clue.assigned_unit_id
+        and clue.status != "merged",
+        "can_transfer": user.has_perm("transfers.send_transfer")
+        and (is_office(user, clue) or handling_unit(user, clue)),
+        "cases": clue.cases.visible_to(user),
+        "transfers": clue.transfers.visible_to(user).select_related("to_unit"),
         **extra,
     }
 

@@ -76,7 +76,14 @@ def send(
         raise TransferError(_("Choose another unit: a unit cannot transfer to itself."))
     if to_unit.jurisdiction_id not in user.jurisdiction_ids:
         raise TransferError(_("%(unit)s is not a unit of your jurisdiction.") % {"unit": to_unit})
-    if clue is not None and clue.category == "umbrella" and kind != TransferKind.UMBRELLA:
+    # An umbrella clue found elsewhere goes to the commission; the commission itself may
+    # send the criminal part of one to the police.
+    if (
+        clue is not None
+        and clue.category == "umbrella"
+        and user.unit.kind != UnitKind.DISCIPLINE
+        and kind != TransferKind.UMBRELLA
+    ):
         raise TransferError(
             _("An umbrella or corruption clue is transferred as an umbrella matter."),
             code="umbrella_kind",

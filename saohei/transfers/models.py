@@ -130,6 +130,17 @@ class Transfer(TrackedModel):
         """The clue or case transferred."""
         return self.case or self.clue
 
+    def contents_visible_to(self, user) -> bool:
+        """The reason, answer and files of an umbrella matter are read only by the two
+        units and the office head (DESIGN §4); others see that it exists and where it is."""
+        if self.kind != TransferKind.UMBRELLA:
+            return True
+        from saohei.orgs.choices import Role
+
+        return user.unit_id in (self.from_unit_id, self.to_unit_id) or user.has_role(
+            Role.OFFICE_ADMIN
+        )
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_TRANSFER_STATUSES

@@ -14,3 +14,9 @@ def cn_date(value):
 @register.filter
 def cn_datetime(value):
     return dates.cn_datetime(value)
+
+
+@register.filter
+def yuan(value):
+    """{{ 700000|yuan }} -> 700,000元（70万元）: officials read large sums in 万元."""
+    return dates.yuan(value)

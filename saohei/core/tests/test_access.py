@@ -13,6 +13,8 @@ CLUE_READERS = set(BUSINESS_ROLES)
 CLUE_REGISTRARS = set(BUSINESS_ROLES) - {Role.LEADER_VIEWER}
 ACCOUNT_MANAGERS = {Role.SYSADMIN}
 UNIT_READERS = set(BUSINESS_ROLES) | {Role.SYSADMIN}
+CASE_OPENERS = {Role.HANDLER, Role.UNIT_LEADER, Role.DISCIPLINE}
+OFFICE_WORKERS = {Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.CLUE_CUSTODIAN}
 
 # url name -> (roles answered 200, answer for everyone else)
 PAGES = {
@@ -35,6 +37,16 @@ PAGES = {
     "clue_export": (CLUE_READERS, 403),
     "clue-list": (CLUE_READERS, 403),
     "clue_settings": ({Role.OFFICE_ADMIN}, 403),
+    "transfer_list": (CLUE_READERS, 403),
+    "transfer_matrix": (CLUE_READERS, 403),
+    "transfer-list": (CLUE_READERS, 403),
+    "case_list": (CLUE_READERS, 403),
+    "case_checks": (CLUE_READERS, 403),
+    "case_export": (CLUE_READERS, 403),
+    "case_open": (CASE_OPENERS, 403),
+    "case_import": (OFFICE_WORKERS, 403),
+    "disposal_list": (CLUE_READERS, 403),
+    "case-list": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -61,6 +73,23 @@ NOT_PAGES = {
     "clue-verifications": "per clue (saohei/clues/tests/test_api.py)",
     "clue-notices": "per clue (saohei/clues/tests/test_api.py)",
     "clue-step": "POST, per clue (saohei/clues/tests/test_api.py)",
+    "transfer_send": "per clue or case (saohei/transfers/tests/test_views.py)",
+    "transfer_detail": "per transfer (saohei/transfers/tests/test_views.py)",
+    "transfer_step": "POST, per transfer (saohei/transfers/tests/test_views.py)",
+    "transfer_attachment": "per file (saohei/transfers/tests/test_views.py)",
+    "transfer-detail": "per transfer (saohei/transfers/tests/test_api.py)",
+    "transfer-step": "POST, per transfer (saohei/transfers/tests/test_api.py)",
+    "case_detail": "per case (saohei/cases/tests/test_views.py)",
+    "case_details": "POST, per case (saohei/cases/tests/test_views.py)",
+    "case_step": "POST, per case (saohei/cases/tests/test_views.py)",
+    "case_add": "POST, per case (saohei/cases/tests/test_views.py)",
+    "case_check": "POST, per case (saohei/cases/tests/test_views.py)",
+    "disposal_propose": "POST (saohei/cases/tests/test_discipline.py)",
+    "disposal_step": "POST, per disposal (saohei/cases/tests/test_discipline.py)",
+    "case-detail": "per case (saohei/cases/tests/test_api.py)",
+    "case-moves": "per case (saohei/cases/tests/test_api.py)",
+    "case-officials": "per case (saohei/cases/tests/test_api.py)",
+    "case-step": "POST, per case (saohei/cases/tests/test_api.py)",
 }
 
 

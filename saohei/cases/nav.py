@@ -1,0 +1,101 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from saohei.core import todo
+from saohei.core.navigation import NavItem, register
+
+from . import discipline
+from .choices import CheckStatus, DisposalStatus, Stage
+from .models import Disposal, ThreeWayCheck
+
+register(NavItem("case_list", _lazy("Cases"), lambda u: u.has_perm("cases.view_case"), order=40))
+register(
+    NavItem(
+        "case_checks",
+        _lazy("One case, three investigations"),
+        lambda u: u.has_perm("cases.view_case"),
+        order=45,
+    )
+)
+register(
+    NavItem(
+        "disposal_list",
+        _lazy("Discipline disposals"),
+        lambda u: u.has_perm("cases.view_disposal") and discipline.may_dispose_any(u),
+        order=50,
+    )
+)
+
+LIMIT = 8
+
+
+def case_todo(user):
+    if not user.has_perm("cases.view_case") or not user.unit_id:
+        return []
+    sections = []
+    checks = (
+        ThreeWayCheck.objects.visible_to(user)
+        .filter(responsible_unit_id=user.unit_id)
+        .exclude(status=CheckStatus.DONE)
+        .exclude(case__stage=Stage.CLOSED)
+        .select_related("case")
+        .order_by("case__opened_on")
+    )
+    if user.has_perm("cases.record_check") and (total := checks.count()):
+        sections.append(
+            todo.TodoSection(
+                title=_("Checks of one case, three investigations to record"),
+                items=[
+                    todo.TodoItem(
+                        title=f"{c.case.number} {c.get_part_display()}",
+                        url=reverse("case_detail", args=[c.case.number]),
+                        detail=c.case.name,
+                    )
+                    for c in checks[:LIMIT]
+                ],
+                total=total,
+                more_url=reverse("case_checks"),
+            )
+        )
+    if discipline.may_dispose_any(user):
+        disposals = Disposal.objects.visible_to(user).filter(unit_id=user.unit_id)
+        if user.has_perm("cases.sign_off_disposal"):
+            waiting = disposals.filter(status=DisposalStatus.PROPOSED).exclude(proposed_by=user)
+            if total := waiting.count():
+                sections.append(
+                    todo.TodoSection(
+                        title=_("Disposals to sign off"),
+                        items=[
+                            todo.TodoItem(
+                                title=f"{d.clue.number} {d.get_way_display()}",
+                                url=reverse("disposal_list"),
+                            )
+                            for d in waiting.select_related("clue")[:LIMIT]
+                        ],
+                        total=total,
+                        more_url=reverse("disposal_list"),
+                    )
+                )
+        running = disposals.filter(status=DisposalStatus.APPROVED).order_by("due")
+        if total := running.count():
+            sections.append(
+                todo.TodoSection(
+                    title=_("Disposals under way"),
+                    items=[
+                        todo.TodoItem(
+                            title=f"{d.clue.number} {d.get_way_display()}",
+                            url=reverse("disposal_list"),
+                            due=d.due,
+                            overdue=d.is_late,
+                        )
+                        for d in running.select_related("clue")[:LIMIT]
+                    ],
+                    total=total,
+                    more_url=reverse("disposal_list"),
+                )
+            )
+    return sections
+
+
+todo.register(case_todo)
