@@ -60,10 +60,10 @@ def case_open(request):
     initial = {}
     if request.GET.get("clues"):
         initial["clues"] = list(
-            form_clues.pk
-            for form_clues in CaseForm(user=user)
+            CaseForm(user=user)
             .fields["clues"]
             .queryset.filter(number__in=request.GET["clues"].split(","))
+            .values_list("pk", flat=True)
         )
     form = CaseForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
