@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from saohei.audit.services import jsonable
 from saohei.clues.models import Clue
+from saohei.core.dates import cn_date
 from saohei.core.numbering import next_number
 from saohei.orgs.choices import Role, UnitKind
 from saohei.orgs.models import Unit
@@ -139,6 +140,12 @@ def open_case(
                 _("Clue %(number)s was merged into another: open the case from that one.")
                 % {"number": clue.number}
             )
+    earliest = min((c.received_on for c in clues), default=None)
+    if earliest is not None and opened_on < earliest:
+        raise CaseError(
+            _("The case cannot be opened before its clue was received (%(day)s).")
+            % {"day": cn_date(earliest)}
+        )
     if protects is not None:
         if kind != CaseKind.UMBRELLA:
             raise CaseError(_("Only an umbrella case names the gang case it protected."))
@@ -228,6 +235,12 @@ def move(
                 % {"number": locked.number, "stage": locked.get_stage_display(), "step": step.label}
             )
         day = _today(at)
+        last = locked.moves.order_by("-at", "-id").first()
+        if at is not None and last is not None and at < last.at:
+            raise CaseError(
+                _("This step cannot be dated before the case's last step (%(day)s).")
+                % {"day": cn_date(last.at)}
+            )
         next_unit = locked.handling_unit
         if step.next_unit_kind:
             if unit is None or unit.kind != step.next_unit_kind:
@@ -321,7 +334,8 @@ def record_check(
         if locked.case.stage == Stage.CLOSED:
             raise CaseError(_("The case is closed: its checks can no longer change."))
         locked.status, locked.result = status, result.strip()
-        locked.discipline_case = discipline_case
+        # A form without the field keeps the link made earlier.
+        locked.discipline_case = discipline_case or locked.discipline_case
         locked.recorded_by, locked.recorded_on = user, on or timezone.localdate()
         locked.save()
         if discipline_case is not None and discipline_case.protects_id is None:

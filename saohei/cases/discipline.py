@@ -43,7 +43,7 @@ def may_dispose(user, clue: Clue) -> bool:
     return _discipline_member(user) and Clue.objects.visible_to(user).filter(pk=clue.pk).exists()
 
 
-def propose(clue: Clue, user, *, way: str, reason: str) -> Disposal:
+def propose(clue: Clue, user, *, way: str, reason: str, at=None) -> Disposal:
     if not may_dispose(user, clue):
         raise PermissionDenied(_("Only the discipline commission disposes of this clue."))
     if way not in DisposalWay.values:
@@ -59,9 +59,13 @@ def propose(clue: Clue, user, *, way: str, reason: str) -> Disposal:
         )
         if waiting.exists():
             raise CaseError(_("A disposal of this clue is already waiting or under way."))
-        return Disposal.objects.create(
+        disposal = Disposal.objects.create(
             clue=clue, unit=user.unit, way=way, reason=reason.strip(), proposed_by=user
         )
+        if at is not None:  # a dated history (ledger, demo): the proposal's day is created_at
+            Disposal.objects.filter(pk=disposal.pk).update(created_at=at)
+            disposal.created_at = at
+        return disposal
 
 
 def sign_off(disposal: Disposal, user, *, approve: bool, note: str = "", at=None) -> Disposal:

@@ -3,11 +3,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from saohei.core import todo
+from saohei.core.dates import cn_date
 from saohei.core.navigation import NavItem, register
 
 from . import discipline
 from .choices import CheckStatus, DisposalStatus, Stage
-from .models import Disposal, ThreeWayCheck
+from .models import Case, Disposal, ThreeWayCheck
 
 register(NavItem("case_list", _lazy("Cases"), lambda u: u.has_perm("cases.view_case"), order=40))
 register(
@@ -58,6 +59,31 @@ def case_todo(user):
                 more_url=reverse("case_checks"),
             )
         )
+    if user.has_perm("cases.handle_case"):
+        # Cases in the unit's hands, the most recently handed over first: a court or a
+        # procuratorate learns here that a case has reached it.
+        handled = (
+            Case.objects.visible_to(user)
+            .filter(handling_unit_id=user.unit_id)
+            .exclude(stage=Stage.CLOSED)
+            .order_by("-stage_since", "-number")
+        )
+        if total := handled.count():
+            sections.append(
+                todo.TodoSection(
+                    title=_("Cases your unit handles"),
+                    items=[
+                        todo.TodoItem(
+                            title=f"{c.number} {c.name}",
+                            url=reverse("case_detail", args=[c.number]),
+                            detail=f"{c.get_stage_display()} · {cn_date(c.stage_since)}",
+                        )
+                        for c in handled[:LIMIT]
+                    ],
+                    total=total,
+                    more_url=reverse("case_list") + f"?unit={user.unit_id}",
+                )
+            )
     if discipline.may_dispose_any(user):
         disposals = Disposal.objects.visible_to(user).filter(unit_id=user.unit_id)
         if user.has_perm("cases.sign_off_disposal"):
