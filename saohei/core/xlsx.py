@@ -23,18 +23,23 @@ def xlsx_response(filename: str, title: str, headers: list[str], rows: Iterable[
     return attachment_response(wb.save, filename)
 
 
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 def attachment_response(write, filename: str) -> FileResponse:
-    """An .xlsx download written by `write(fileobj)` into a temporary file."""
+    """A download (.xlsx or .docx, by the file name) written by `write(fileobj)` into a
+    temporary file."""
+    extension = filename.rsplit(".", 1)[-1].lower()
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     write(tmp)
     tmp.seek(0)
-    response = FileResponse(
-        tmp,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = FileResponse(tmp, content_type=CONTENT_TYPES[extension])
     # RFC 6266: the Chinese file name for browsers, an ASCII fallback for the rest.
     response["Content-Disposition"] = (
-        f"attachment; filename=export.xlsx; filename*=UTF-8''{quote(filename)}"
+        f"attachment; filename=export.{extension}; filename*=UTF-8''{quote(filename)}"
     )
     return response
 

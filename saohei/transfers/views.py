@@ -217,3 +217,24 @@ def transfer_matrix(request):
             "end": end,
         },
     )
+
+
+@require_perm("transfers.view_transfer")
+def transfer_letter(request, number):
+    """The transfer letter (移送函) to print, sign and stamp; an umbrella matter's letter only
+    for those who may read its contents. Each download is audited."""
+    from saohei.core.xlsx import attachment_response
+
+    from .letter import letter_filename
+    from .letter import transfer_letter as write_letter
+
+    transfer = get_object_or_404(
+        visible_transfers(request).select_related(
+            "from_unit", "to_unit", "clue", "case", "sent_by"
+        ),
+        number=number,
+    )
+    if not transfer.contents_visible_to(request.user):
+        raise PermissionDenied
+    record(Action.EXPORT, transfer, changes={"letter": transfer.number})
+    return attachment_response(lambda fh: write_letter(transfer, fh), letter_filename(transfer))

@@ -9,7 +9,7 @@ from saohei.clues.choices import Status
 from saohei.clues.tests.factories import clue_in
 from saohei.orgs.choices import Role, UnitKind
 
-OPENED = datetime.date(2019, 5, 6)
+OPENED = datetime.date(2019, 6, 10)
 
 
 def court_and_procuratorate(units):

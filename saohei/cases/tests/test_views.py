@@ -27,7 +27,7 @@ def test_police_open_a_case_from_two_clues_on_the_page(client, personas):
         {
             "name": "王五等9人寻衅滋事案",
             "kind": "evil_gang",
-            "opened_on": "2019-05-06",
+            "opened_on": "2019-06-10",
             "clues": [first.pk, second.pk],
             "summary": "王五纠集多人寻衅滋事",
         },

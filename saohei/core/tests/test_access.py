@@ -75,6 +75,7 @@ NOT_PAGES = {
     "clue-step": "POST, per clue (saohei/clues/tests/test_api.py)",
     "transfer_send": "per clue or case (saohei/transfers/tests/test_views.py)",
     "transfer_detail": "per transfer (saohei/transfers/tests/test_views.py)",
+    "transfer_letter": "per transfer (saohei/transfers/tests/test_views.py)",
     "transfer_step": "POST, per transfer (saohei/transfers/tests/test_views.py)",
     "transfer_attachment": "per file (saohei/transfers/tests/test_views.py)",
     "transfer-detail": "per transfer (saohei/transfers/tests/test_api.py)",

@@ -132,3 +132,26 @@ def test_a_forged_step_name_is_not_found(client, personas, units, regulator):
     client.force_login(regulator)
     response = client.post(reverse("transfer_step", args=[transfer.number, "delete"]))
     assert response.status_code == 404
+
+
+def test_the_transfer_letter_downloads_for_those_who_read_the_contents(client, personas, units):
+    import io
+
+    from docx import Document
+
+    clue = clue_in(Status.VERIFYING, personas, category=Category.GANG)
+    transfer = actions.send(
+        personas[Role.HANDLER], clue=clue, to_unit=units[UnitKind.DISCIPLINE], kind="umbrella",
+        reason="法官甲为团伙说情",
+    )  # fmt: skip
+    url = reverse("transfer_letter", args=[transfer.number])
+    client.force_login(personas[Role.DISCIPLINE])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response))).paragraphs)
+    assert "法官甲为团伙说情" in text and units[UnitKind.DISCIPLINE].name in text
+    client.force_login(personas[Role.OFFICE_STAFF])  # sees the transfer, not its contents
+    assert client.get(url).status_code == 403
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    assert client.get(url).status_code == 200

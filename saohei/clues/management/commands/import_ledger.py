@@ -1,7 +1,8 @@
 """`manage.py import_ledger KIND FILE.xlsx`: import a ledger (台账), all rows or none.
 
-Only the clue ledger (KIND `clues`, DESIGN §6) exists so far. Every problem is printed, one
-per line, naming sheet, row and column, and the exit code is non-zero; nothing is written.
+KIND is `clues` (the clue ledger, DESIGN §6, docs/ledger-format.md) or `cases` (the case
+ledger, docs/case-ledger.md). Every problem is printed, one per line, naming sheet, row and
+column, and the exit code is non-zero; nothing is written.
 """
 
 import sys
@@ -14,14 +15,33 @@ from saohei.core.context import acting_as
 from saohei.orgs.choices import Role
 from saohei.orgs.models import User
 
-KINDS = ("clues",)
+KINDS = ("clues", "cases")
+
+
+def _importer(kind: str):
+    """The import function of a ledger KIND, with the messages the command gives."""
+    if kind == "cases":
+        from saohei.cases.ledger import import_case_ledger
+
+        return (
+            import_case_ledger,
+            _("%(user)s may not import the case ledger."),
+            _("Imported %(created)s cases; %(skipped)s already held unchanged were skipped."),
+        )
+    from saohei.clues.ledger import import_clue_ledger
+
+    return (
+        import_clue_ledger,
+        _("%(user)s may not import the clue ledger."),
+        _("Imported %(created)s clues; %(skipped)s already held unchanged were skipped."),
+    )
 
 
 class Command(BaseCommand):
     help = "Import a ledger from an .xlsx file: all rows or none; errors name row and column."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="which ledger: clues")
+        parser.add_argument("kind", help="which ledger: clues or cases")
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument(
             "--user",
@@ -35,7 +55,7 @@ class Command(BaseCommand):
                 % {"kind": kind, "kinds": ", ".join(KINDS)}
             )
         importer = self._user(user)
-        from saohei.clues.ledger import import_clue_ledger
+        import_ledger, refused, summary = _importer(kind)
 
         interactive = sys.stderr.isatty()
 
@@ -46,13 +66,11 @@ class Command(BaseCommand):
 
         try:
             with acting_as(importer, name=importer.get_username()):
-                result = import_clue_ledger(file, importer, progress=progress)
+                result = import_ledger(file, importer, progress=progress)
         except FileNotFoundError as exc:
             raise CommandError(_("File not found: %(file)s") % {"file": file}) from exc
         except PermissionDenied as exc:
-            raise CommandError(
-                _("%(user)s may not import the clue ledger.") % {"user": importer}
-            ) from exc
+            raise CommandError(refused % {"user": importer}) from exc
         finally:
             if interactive:
                 self.stderr.write("")
@@ -63,10 +81,7 @@ class Command(BaseCommand):
                 _("Nothing was imported: %(n)s problems to fix in %(file)s.")
                 % {"n": len(result.errors), "file": file}
             )
-        self.stdout.write(
-            _("Imported %(created)s clues; %(skipped)s already held unchanged were skipped.")
-            % {"created": result.created, "skipped": result.skipped_same}
-        )
+        self.stdout.write(summary % {"created": result.created, "skipped": result.skipped_same})
 
     def _user(self, username: str | None) -> User:
         if username:
