@@ -294,7 +294,7 @@ def case_export(request):
     from saohei.audit.services import record
     from saohei.core.xlsx import attachment_response
 
-    from .ledger import write_case_ledger
+    from .ledger_export import write_case_ledger
 
     filterset = CaseFilterSet(request.GET, queryset=visible_cases(request), request=request)
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()

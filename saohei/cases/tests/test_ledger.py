@@ -15,7 +15,9 @@ from openpyxl import Workbook, load_workbook
 from saohei.audit.models import AuditEntry
 from saohei.cases import actions, ledger
 from saohei.cases.choices import CaseKind, CheckPart, CheckStatus, ClosingReason, Stage
-from saohei.cases.ledger import HEADERS, case_ledger_rows, import_case_ledger, write_case_ledger
+from saohei.cases.ledger import import_case_ledger
+from saohei.cases.ledger_export import case_ledger_rows, write_case_ledger
+from saohei.cases.ledger_format import HEADERS
 from saohei.cases.models import Case, Charge, StageMove, Suspect, ThreeWayCheck
 from saohei.clues.choices import Category, Status
 from saohei.clues.models import Clue
