@@ -35,6 +35,15 @@ from .choices import (
 from .querysets import CaseQuerySet, CaseRelatedQuerySet
 
 
+def in_order_of(field: str, choices) -> models.Case:
+    """Order by the position of the value in its choices (the law's order: 查犯罪, 查保护伞,
+    查失职; the ringleader before core and ordinary members), not alphabetically."""
+    return models.Case(
+        *(models.When(**{field: value}, then=i) for i, value in enumerate(choices.values)),
+        default=len(choices.values),
+    )
+
+
 class Charge(TrackedModel):
     """涉嫌罪名: a maintained list (寻衅滋事, 敲诈勒索, …)."""
 
@@ -222,7 +231,7 @@ class Suspect(TrackedModel):
     class Meta:
         verbose_name = _("suspect")
         verbose_name_plural = _("suspects")
-        ordering = ["case", "role", "id"]
+        ordering = ["case", in_order_of("role", SuspectRole), "id"]
 
     def __str__(self):
         return self.name
@@ -292,7 +301,7 @@ class ThreeWayCheck(TrackedModel):
     class Meta:
         verbose_name = _("one case, three investigations check")
         verbose_name_plural = _("one case, three investigations checks")
-        ordering = ["case", "part"]
+        ordering = ["case", in_order_of("part", CheckPart)]
         constraints = [
             models.UniqueConstraint(fields=["case", "part"], name="one_check_per_part"),
         ]

@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from saohei.orgs.choices import UnitKind
+
 from .choices import TransferKind, TransferStatus
 from .models import Transfer
 from .services import transfers_unanswered, unacknowledged_late
@@ -15,6 +17,12 @@ class TransferFilterSet(django_filters.FilterSet):
     box = django_filters.ChoiceFilter(choices=BOXES, method="filter_box", label=_("Box"))
     status = django_filters.MultipleChoiceFilter(choices=TransferStatus.choices, label=_("Status"))
     kind = django_filters.MultipleChoiceFilter(choices=TransferKind.choices, label=_("Kind"))
+    from_kind = django_filters.ChoiceFilter(
+        field_name="from_unit__kind", choices=UnitKind.choices, label=_("Kind of sending unit")
+    )
+    to_kind = django_filters.ChoiceFilter(
+        field_name="to_unit__kind", choices=UnitKind.choices, label=_("Kind of receiving unit")
+    )
     late = django_filters.ChoiceFilter(choices=LATE, method="filter_late", label=_("Late"))
     sent_from = django_filters.DateFilter(
         field_name="sent_at", lookup_expr="date__gte", label=_("Sent from")

@@ -204,7 +204,16 @@ def transfer_matrix(request):
     matrix = services.transfer_matrix(visible_transfers(request), start, end)
     kinds = matrix["kinds"]
     label = dict(UnitKind.choices)
-    table = [(label[f], [matrix["cells"].get((f, t)) for t in kinds]) for f in kinds]
+    period = f"box=&sent_from={start or ''}&sent_to={end}"
+    table = [
+        (
+            label[f],
+            [(matrix["cells"].get((f, t)), f"{period}&from_kind={f}&to_kind={t}") for t in kinds],
+            sum(matrix["cells"].get((f, t), {}).get("sent", 0) for t in kinds),
+        )
+        for f in kinds
+    ]
+    totals = [sum(matrix["cells"].get((f, t), {}).get("sent", 0) for f in kinds) for t in kinds]
     return render(
         request,
         "transfers/matrix.html",
@@ -213,6 +222,8 @@ def transfer_matrix(request):
             "matrix": matrix,
             "columns": [label[k] for k in kinds],
             "table": table,
+            "totals": totals,
+            "period": period,
             "start": start,
             "end": end,
         },

@@ -121,6 +121,10 @@ def test_the_matrix_page_shows_counts(client, personas, units, regulator):
     client.force_login(personas[Role.OFFICE_STAFF])
     page = client.get(reverse("transfer_matrix"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<strong>1</strong> / 1" in page
+    # The count opens the list of the transfers it counts.
+    link = page.split('href="/transfers/?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    listed = client.get("/transfers/?" + link).content.decode()
+    assert transfer.number in listed and "from_kind=office" in link and "to_kind=regulator" in link
 
 
 def test_a_forged_step_name_is_not_found(client, personas, units, regulator):
