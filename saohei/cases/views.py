@@ -119,7 +119,11 @@ def _detail_context(request, case):
             "responsible_unit", "discipline_case", "recorded_by"
         )
     ]
+    linked = [c.discipline_case_id for c, _form in checks if c.discipline_case_id]
     return {
+        "readable_cases": set(
+            Case.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True)
+        ),
         "case": case,
         "moves": case.moves.select_related("actor", "unit", "actor_unit"),
         "clues": case.clues.visible_to(user),
