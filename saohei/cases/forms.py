@@ -103,6 +103,21 @@ class SuspectForm(BootstrapMixin, forms.ModelForm):
         return value
 
 
+class SuspectOutcomeForm(BootstrapMixin, forms.ModelForm):
+    """The court or the procuratorate records what became of a suspect."""
+
+    class Meta:
+        model = Suspect
+        fields = ["outcome", "sentence"]
+
+
+class OfficialOutcomeForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Official
+        fields = ["outcome", "outcome_on"]
+        widgets = {"outcome_on": DateInput}
+
+
 class AssetForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Asset

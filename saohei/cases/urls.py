@@ -15,5 +15,6 @@ urlpatterns = [
     path("<str:number>/details/", views.case_details, name="case_details"),
     path("<str:number>/step/<str:step>/", views.case_step, name="case_step"),
     path("<str:number>/add/<str:what>/", views.case_add, name="case_add"),
+    path("<str:number>/<str:what>/<int:pk>/", views.case_outcome, name="case_outcome"),
     path("<str:number>/checks/<str:part>/", views.case_check, name="case_check"),
 ]

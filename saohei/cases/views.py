@@ -21,9 +21,11 @@ from .forms import (
     CaseLedgerUploadForm,
     CheckForm,
     OfficialForm,
+    OfficialOutcomeForm,
     ReassignCheckForm,
     StageForm,
     SuspectForm,
+    SuspectOutcomeForm,
 )
 from .models import Case, ThreeWayCheck
 from .querysets import handles
@@ -137,6 +139,8 @@ def _detail_context(request, case):
         "may_reassign": may_reassign and case.stage != "closed",
         "reassign_form": ReassignCheckForm(user=user),
         "suspect_form": SuspectForm(),
+        "outcome_choices": SuspectOutcomeForm.base_fields["outcome"].choices,
+        "official_outcome_choices": OfficialOutcomeForm.base_fields["outcome"].choices,
         "asset_form": AssetForm(),
         "official_form": OfficialForm(),
         "details_form": CaseDetailsForm(instance=case),
@@ -222,6 +226,32 @@ def case_add(request, number, what):
         item.case = case
         item.save()
         messages.success(request, done)
+    else:
+        _errors(request, form)
+    return redirect("case_detail", number=number)
+
+
+OUTCOMES = {
+    "suspects": (SuspectOutcomeForm, "suspects"),
+    "officials": (OfficialOutcomeForm, "officials"),
+}
+
+
+@require_POST
+@require_perm("cases.handle_case")
+def case_outcome(request, number, what, pk):
+    """The unit handling the case now records a suspect's or an official's outcome (the
+    court its sentence)."""
+    case = get_object_or_404(visible_cases(request), number=number)
+    if what not in OUTCOMES:
+        raise Http404
+    actions.handling(request.user, case)
+    form_class, related = OUTCOMES[what]
+    item = get_object_or_404(getattr(case, related), pk=pk)
+    form = form_class(request.POST, instance=item)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("%(name)s: the outcome was recorded.") % {"name": item.name})
     else:
         _errors(request, form)
     return redirect("case_detail", number=number)

@@ -175,3 +175,21 @@ def test_office_staff_reach_the_case_and_its_export(client, personas):
     response = client.get(reverse("case_export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_court_records_sentences(client, personas, units):
+    court, procurator = court_and_procuratorate(units)
+    case = gang_case(personas)
+    suspect = Suspect.objects.create(case=case, name="张三", role="leader", outcome="arrested")
+    url = reverse("case_outcome", args=[case.number, "suspects", suspect.pk])
+    client.force_login(court)
+    assert client.post(url, {"outcome": "sentenced"}).status_code == 404  # not yet at court
+    actions.move(case, "prosecute", personas[Role.HANDLER], unit=procurator.unit)
+    actions.move(case, "indict", procurator, unit=court.unit)
+    client.post(url, {"outcome": "sentenced", "sentence": "有期徒刑八年"})
+    suspect.refresh_from_db()
+    assert (suspect.outcome, suspect.sentence) == ("sentenced", "有期徒刑八年")
+    client.force_login(personas[Role.HANDLER])  # the police no longer handle the case
+    assert client.post(url, {"outcome": "released"}).status_code == 403
+    suspect.refresh_from_db()
+    assert suspect.outcome == "sentenced"

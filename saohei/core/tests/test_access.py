@@ -84,6 +84,7 @@ NOT_PAGES = {
     "case_details": "POST, per case (saohei/cases/tests/test_views.py)",
     "case_step": "POST, per case (saohei/cases/tests/test_views.py)",
     "case_add": "POST, per case (saohei/cases/tests/test_views.py)",
+    "case_outcome": "POST, per suspect or official (saohei/cases/tests/test_views.py)",
     "case_check": "POST, per case (saohei/cases/tests/test_views.py)",
     "disposal_propose": "POST (saohei/cases/tests/test_discipline.py)",
     "disposal_step": "POST, per disposal (saohei/cases/tests/test_discipline.py)",
