@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from saohei.audit.services import jsonable
 from saohei.clues.models import Clue
@@ -57,24 +57,24 @@ STEPS = {
     for s in [
         StageStep(
             "prosecute",
-            _lazy("Hand to the procuratorate"),
+            gettext_lazy("Hand to the procuratorate"),
             (Stage.INVESTIGATION,),
             Stage.PROSECUTION,
             UnitKind.PROCURATORATE,
         ),
         StageStep(
             "return_for_investigation",
-            _lazy("Return for further investigation"),
+            gettext_lazy("Return for further investigation"),
             (Stage.PROSECUTION,),
             Stage.INVESTIGATION,
             "",  # back to the unit that investigated it
         ),
         StageStep(
-            "indict", _lazy("Hand to the court"), (Stage.PROSECUTION,), Stage.TRIAL, UnitKind.COURT
+            "indict", gettext_lazy("Hand to the court"), (Stage.PROSECUTION,), Stage.TRIAL, UnitKind.COURT
         ),
         StageStep(
             "close",
-            _lazy("Close the case"),
+            gettext_lazy("Close the case"),
             (Stage.INVESTIGATION, Stage.PROSECUTION, Stage.TRIAL),
             Stage.CLOSED,
             None,
