@@ -14,7 +14,7 @@ from . import discipline
 from .actions import CaseError
 from .choices import DisposalStatus
 from .forms import DisposalForm, DisposalResultForm, SignOffForm
-from .models import Disposal, DisposalRule
+from .models import Disposal, DisposalRule, in_order_of
 
 
 def _held_clues(user):
@@ -38,7 +38,10 @@ def disposal_list(request):
         request,
         "cases/disposals.html",
         {
-            "disposals": disposals.order_by("status", "due", "-created_at"),
+            # What waits for a decision first, then what is under way, then the rest.
+            "disposals": disposals.order_by(
+                in_order_of("status", DisposalStatus), "due", "-created_at"
+            ),
             "pending": pending.order_by("received_on"),
             "form": DisposalForm(clues=held),
             "result_form": DisposalResultForm(user=user),
