@@ -70,7 +70,11 @@ STEPS = {
             "",  # back to the unit that investigated it
         ),
         StageStep(
-            "indict", gettext_lazy("Hand to the court"), (Stage.PROSECUTION,), Stage.TRIAL, UnitKind.COURT
+            "indict",
+            gettext_lazy("Hand to the court"),
+            (Stage.PROSECUTION,),
+            Stage.TRIAL,
+            UnitKind.COURT,
         ),
         StageStep(
             "close",

@@ -8,15 +8,13 @@ from collections.abc import Iterator
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from saohei.clues.models import Clue
 from saohei.core.ledger_common import (
     chunks,
     clean,
 )
+from saohei.core.xlsx import write_ledger_sheet
 from saohei.orgs.models import Unit
 
 from .choices import CheckStatus, Stage
@@ -124,15 +122,4 @@ def _ledger_row(case: Case, units: dict, suspects: int | None) -> list:
 
 def write_case_ledger(cases: QuerySet[Case], fileobj) -> None:
     """Write the cases (a queryset) as a case ledger .xlsx, streamed (write-only mode)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Case ledger")[:31])
-    ws.freeze_panes = "A2"
-    for index, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
-    header = [WriteOnlyCell(ws, value=text) for text in HEADERS]
-    for cell in header:
-        cell.font = Font(bold=True)
-    ws.append(header)
-    for row in case_ledger_rows(cases):
-        ws.append(row)
-    wb.save(fileobj)
+    write_ledger_sheet(fileobj, _("Case ledger"), HEADERS, WIDTHS, case_ledger_rows(cases))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from saohei.core.decorators import require_perm
+from saohei.core.forms import report_form_errors
 from saohei.core.paging import page_of
 from saohei.orgs.choices import Role
 
@@ -33,12 +34,6 @@ from .querysets import handles
 
 def visible_cases(request):
     return Case.objects.visible_to(request.user)
-
-
-def _errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
 
 
 @require_perm("cases.view_case")
@@ -87,7 +82,7 @@ def case_open(request):
             messages.success(request, _("Case %(number)s was opened.") % {"number": case.number})
             return redirect("case_detail", number=case.number)
     elif request.method == "POST":
-        _errors(request, form)
+        report_form_errors(request, form)
     return render(request, "cases/case_form.html", {"form": form})
 
 
@@ -171,7 +166,7 @@ def case_step(request, number, step):
     kind = actions.STEPS[step].next_unit_kind or None
     form = StageForm(request.POST, user=request.user, kind=kind, prefix=step)
     if not form.is_valid():
-        _errors(request, form)
+        report_form_errors(request, form)
         return redirect("case_detail", number=number)
     d = form.cleaned_data
     version = request.POST.get("version", "")
@@ -227,7 +222,7 @@ def case_add(request, number, what):
         item.save()
         messages.success(request, done)
     else:
-        _errors(request, form)
+        report_form_errors(request, form)
     return redirect("case_detail", number=number)
 
 
@@ -253,7 +248,7 @@ def case_outcome(request, number, what, pk):
         form.save()
         messages.success(request, _("%(name)s: the outcome was recorded.") % {"name": item.name})
     else:
-        _errors(request, form)
+        report_form_errors(request, form)
     return redirect("case_detail", number=number)
 
 
@@ -268,7 +263,7 @@ def case_details(request, number):
             form.save()
         messages.success(request, _("The case details were saved."))
     else:
-        _errors(request, form)
+        report_form_errors(request, form)
     return redirect("case_detail", number=number)
 
 
@@ -282,7 +277,7 @@ def case_check(request, number, part):
     if request.POST.get("action") == "reassign":
         form = ReassignCheckForm(request.POST, user=request.user)
         if not form.is_valid():
-            _errors(request, form)
+            report_form_errors(request, form)
         else:
             try:
                 actions.reassign_check(check, request.user, form.cleaned_data["unit"])
@@ -296,7 +291,7 @@ def case_check(request, number, part):
         return redirect("case_detail", number=number)
     form = CheckForm(request.POST, user=request.user, prefix=part)
     if not form.is_valid():
-        _errors(request, form)
+        report_form_errors(request, form)
     else:
         try:
             actions.record_check(check, request.user, **form.cleaned_data)
@@ -343,16 +338,14 @@ def case_export(request):
 
 @require_perm("cases.import_case")
 def case_import(request):
-    from saohei.core.jobs import run_import
-    from saohei.core.models import ImportJob
+    from saohei.core.jobs import import_page
 
     from .ledger import import_case_ledger
 
-    form = CaseLedgerUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(kind="cases", file_name=upload.name[:200], user=request.user)
-        run_import(job, upload, import_case_ledger)
-        return redirect("import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user, kind="cases")[:10]
-    return render(request, "cases/import.html", {"form": form, "jobs": jobs})
+    return import_page(
+        request,
+        kind="cases",
+        form_class=CaseLedgerUploadForm,
+        importer=import_case_ledger,
+        template="cases/import.html",
+    )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from saohei.core.xlsx import write_ledger_sheet
 
 from .ledger_format import (
     CATEGORY_LABELS,
@@ -65,15 +64,4 @@ def ledger_rows(clues) -> Iterator[list]:
 
 def write_ledger(clues, fileobj) -> None:
     """Write the clues as a ledger .xlsx, streamed (openpyxl's write-only mode)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Clue ledger")[:31])
-    ws.freeze_panes = "A2"
-    for index, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
-    header = [WriteOnlyCell(ws, value=text) for text in HEADERS]
-    for cell in header:
-        cell.font = Font(bold=True)
-    ws.append(header)
-    for row in ledger_rows(clues):
-        ws.append(row)
-    wb.save(fileobj)
+    write_ledger_sheet(fileobj, _("Clue ledger"), HEADERS, WIDTHS, ledger_rows(clues))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from saohei.audit.services import reveal
 from saohei.core.decorators import require_perm
+from saohei.core.forms import report_form_errors
 from saohei.core.paging import page_of
 
 from . import actions, services, supervision
@@ -249,9 +250,7 @@ def clue_step(request, number, step):
         else form_class(request.POST)
     )
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+        report_form_errors(request, form)
         return redirect("clue_detail", number=number)
     data = dict(form.cleaned_data)
     version = request.POST.get("version", "")
@@ -502,16 +501,14 @@ def attachment_download(request, number, pk):
 def clue_import(request):
     """Upload a clue ledger (DESIGN §6): checked and imported in the background, all rows or
     none, with a progress bar and every problem listed."""
-    from saohei.core.jobs import run_import
-    from saohei.core.models import ImportJob
+    from saohei.core.jobs import import_page
 
     from .ledger import import_clue_ledger
 
-    form = LedgerUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(kind="clues", file_name=upload.name[:200], user=request.user)
-        run_import(job, upload, import_clue_ledger)
-        return redirect("import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user, kind="clues")[:10]
-    return render(request, "clues/import.html", {"form": form, "jobs": jobs})
+    return import_page(
+        request,
+        kind="clues",
+        form_class=LedgerUploadForm,
+        importer=import_clue_ledger,
+        template="clues/import.html",
+    )

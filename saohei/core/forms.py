@@ -30,3 +30,13 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def report_form_errors(request, form) -> None:
+    """Each field's errors as a message naming the field (label：error), for forms posted
+    from a page that redirects back instead of re-rendering the form."""
+    from django.contrib import messages
+
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))

@@ -97,3 +97,18 @@ def _failed(job: ImportJob, errors) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.FAILED, errors=[str(e) for e in errors], finished_at=timezone.now()
     )
+
+
+def import_page(request, *, kind: str, form_class, importer: Callable, template: str):
+    """The upload page of a ledger: a checked upload starts a background import and goes to
+    its progress page; otherwise the form with the user's recent imports of that kind."""
+    from django.shortcuts import redirect, render
+
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(kind=kind, file_name=upload.name[:200], user=request.user)
+        run_import(job, upload, importer)
+        return redirect("import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user, kind=kind)[:10]
+    return render(request, template, {"form": form, "jobs": jobs})

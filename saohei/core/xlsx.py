@@ -13,6 +13,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 
+def write_ledger_sheet(fileobj, title: str, headers: list[str], widths: list[int], rows) -> None:
+    """A ledger (台账) as users keep it: one sheet, the header row in bold and frozen, the
+    columns at readable widths, rows streamed in write-only mode."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    ws.freeze_panes = "A2"
+    for index, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    ws.append([_bold(ws, text) for text in headers])
+    for row in rows:
+        ws.append(row)
+    wb.save(fileobj)
+
+
 def xlsx_response(filename: str, title: str, headers: list[str], rows: Iterable[list]):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])

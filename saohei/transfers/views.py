@@ -12,6 +12,7 @@ from saohei.audit.services import record
 from saohei.cases.models import Case
 from saohei.clues.models import Clue
 from saohei.core.decorators import require_perm
+from saohei.core.forms import report_form_errors
 from saohei.core.paging import page_of
 from saohei.orgs.choices import UnitKind
 
@@ -23,12 +24,6 @@ from .models import Transfer, TransferAttachment
 
 def visible_transfers(request):
     return Transfer.objects.visible_to(request.user)
-
-
-def _errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
 
 
 @require_perm("transfers.view_transfer")
@@ -106,7 +101,7 @@ def transfer_send(request):
             )
             return redirect("transfer_detail", number=transfer.number)
     elif request.method == "POST":
-        _errors(request, form)
+        report_form_errors(request, form)
     return render(
         request, "transfers/transfer_form.html", {"form": form, "clue": clue, "case": case}
     )
