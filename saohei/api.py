@@ -8,6 +8,7 @@ from saohei.audit.api import AuditEntryViewSet
 from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
 from saohei.orgs.api import UnitViewSet, me
+from saohei.reports.api import stats
 from saohei.transfers.api import TransferViewSet
 
 router = DefaultRouter()
@@ -25,5 +26,6 @@ urlpatterns = [
     ),
     path("token/", obtain_auth_token, name="api-token"),
     path("me/", me, name="api-me"),
+    path("stats/", stats, name="api-stats"),
     *router.urls,
 ]

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "saohei.clues",
     "saohei.transfers",
     "saohei.cases",
+    "saohei.reports",
 ]
 
 MIDDLEWARE = [

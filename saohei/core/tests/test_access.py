@@ -47,6 +47,7 @@ PAGES = {
     "case_import": (OFFICE_WORKERS, 403),
     "disposal_list": (CLUE_READERS, 403),
     "case-list": (CLUE_READERS, 403),
+    "api-stats": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {

@@ -1,0 +1,379 @@
+"""The figures (DESIGN §7): one function that the `stats` command, the dashboard, the tables,
+the briefing and the API all call, so a figure is the same wherever it is read.
+
+Every figure is computed from the records as they stood at the end of the as-of day: a
+clue's status and handling unit from its moves (saohei.clues.asof), a case's stage from its
+stage moves, a transfer's answer from its dates. Later work never changes a past day's
+figures. The exact definitions are in docs/figures.md; each is also written beside its
+computation below.
+
+Who the figures cover (Scope): the campaign office counts every clue, case and transfer of
+its jurisdiction, umbrella ones included (a count is not contents: the drill-down lists go
+through `visible_to`, which hides the contents of umbrella items from those who may not read
+them); an agency counts what it can see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, TruncMonth
+
+from saohei.cases.choices import GANG_KINDS, AssetKind, AssetMeasure, CaseKind, CheckStatus, Stage
+from saohei.cases.models import Asset, Case, Official, StageMove, Suspect, ThreeWayCheck
+from saohei.clues.asof import end_of_day, with_status_as_of
+from saohei.clues.choices import Category, Decision, Source, Status
+from saohei.clues.models import Clue, ExtensionRequest, Move
+from saohei.orgs.choices import Role, UnitKind
+from saohei.orgs.models import Unit
+from saohei.transfers.models import Transfer
+from saohei.transfers.services import transfer_matrix
+
+VERIFYING = (Status.ASSIGNED, Status.VERIFYING, Status.AWAITING_APPROVAL)  # 正在核查
+PENDING = (Status.RECEIVED, Status.PARKED)  # 待分流、暂存待查
+OFFICE_ROLES = (Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.LEADER_VIEWER, Role.CLUE_CUSTODIAN)
+
+
+@dataclass
+class Scope:
+    """The records the figures are computed over."""
+
+    clues: QuerySet
+    cases: QuerySet
+    transfers: QuerySet
+    units: QuerySet
+
+    @classmethod
+    def everything(cls, jurisdiction_ids=None) -> Scope:
+        """All records, or those of the given jurisdictions (the `stats` command)."""
+        scope = cls(
+            Clue.objects.all(), Case.objects.all(), Transfer.objects.all(), Unit.objects.all()
+        )
+        if jurisdiction_ids is not None:
+            scope = cls(
+                scope.clues.filter(jurisdiction_id__in=jurisdiction_ids),
+                scope.cases.filter(jurisdiction_id__in=jurisdiction_ids),
+                scope.transfers.filter(jurisdiction_id__in=jurisdiction_ids),
+                scope.units.filter(jurisdiction_id__in=jurisdiction_ids),
+            )
+        return scope
+
+    @classmethod
+    def for_user(cls, user) -> Scope:
+        if user.reads_case_data and user.has_role(*OFFICE_ROLES):
+            return cls.everything(user.jurisdiction_ids)
+        return cls(
+            Clue.objects.visible_to(user),
+            Case.objects.visible_to(user),
+            Transfer.objects.visible_to(user),
+            Unit.objects.visible_to(user),
+        )
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A fraction 0..1, rounded to 4 places; None when there is nothing to divide by."""
+    return round(part / whole, 4) if whole else None
+
+
+def clues_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Clues received by the day (merged duplicates left out), with `status_then` and
+    `unit_then`: the status and handling unit the last move before the day's end left."""
+    last = Move.objects.filter(clue=OuterRef("pk"), at__lt=end_of_day(as_of)).order_by("-at", "-id")
+    return (
+        with_status_as_of(clues, as_of)
+        .annotate(unit_then=Subquery(last.values("unit")[:1], output_field=IntegerField()))
+        .exclude(status_then=Status.MERGED)
+    )
+
+
+def overdue_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Of `clues_as_of(...)`: those still being verified after their deadline as it stood
+    that day (the deadline set by the last routing, or a later approved extension)."""
+    cutoff = end_of_day(as_of)
+    routing = Move.objects.filter(clue=OuterRef("pk"), action="assign", at__lt=cutoff).order_by(
+        "-at", "-id"
+    )
+    extension = ExtensionRequest.objects.filter(
+        clue=OuterRef("pk"),
+        decision=Decision.APPROVED,
+        decided_at__lt=cutoff,
+        decided_at__gt=OuterRef("routed_at"),
+    ).order_by("-decided_at")
+    return (
+        clues.filter(status_then__in=VERIFYING)
+        .annotate(
+            routed_at=Subquery(routing.values("at")[:1]),
+            routed_deadline=Subquery(routing.values(d=KT("data__deadline"))[:1]),
+            extended=Subquery(extension.values("new_deadline")[:1], output_field=CharField()),
+        )
+        .annotate(
+            deadline_then=Coalesce(
+                "extended", "routed_deadline", F("deadline"), output_field=CharField()
+            )
+        )
+        .filter(deadline_then__lt=as_of.isoformat())
+    )
+
+
+def _cases_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
+    last = StageMove.objects.filter(case=OuterRef("pk"), at__lt=end_of_day(as_of)).order_by(
+        "-at", "-id"
+    )
+    return cases.filter(opened_on__lte=as_of).annotate(
+        stage_then=Coalesce(Subquery(last.values("to_stage")[:1]), F("stage")),
+        handler_then=Subquery(last.values("unit")[:1], output_field=IntegerField()),
+    )
+
+
+def _month(day: datetime.date, back: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _dated(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Records dated by `on` when given, else by the day they were entered: a record added
+    later, undated, does not change a past day's figures."""
+    dated = Q(on__isnull=False, on__lte=as_of) | Q(
+        on__isnull=True, created_at__lt=end_of_day(as_of)
+    )
+    return queryset.filter(dated)
+
+
+def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None = None) -> dict:
+    """The key figures as of the end of `as_of`; with `start`, the flows (clues received,
+    cases opened and closed, transfers sent) count only from `start` on. Rates are fractions
+    0..1 (None when undefined)."""
+    cutoff = end_of_day(as_of)
+    clues = clues_as_of(scope.clues, as_of)
+    if start is not None:
+        clues = clues.filter(received_on__gte=start)
+    rows = list(
+        clues.values("status_then", "unit_then", "category", "source").annotate(n=Count("id"))
+    )
+    by_status, by_category, by_source = Counter(), Counter(), Counter()
+    per_unit = defaultdict(Counter)
+    for row in rows:
+        by_status[row["status_then"]] += row["n"]
+        by_category[row["category"]] += row["n"]
+        by_source[row["source"]] += row["n"]
+        if row["unit_then"] is not None and row["status_then"] not in PENDING:
+            per_unit[row["unit_then"]][row["status_then"]] += row["n"]
+    total = sum(by_status.values())
+    concluded, interim = by_status[Status.CONCLUDED], by_status[Status.INTERIM]
+    verifying = sum(by_status[s] for s in VERIFYING)
+    pending = sum(by_status[s] for s in PENDING)
+    overdue_rows = list(overdue_as_of(clues, as_of).values("unit_then").annotate(n=Count("id")))
+    overdue_by_unit = {r["unit_then"]: r["n"] for r in overdue_rows}
+
+    # Clues that led to a case: linked to a case opened by the day, or (imported ledgers,
+    # where the case is not held) marked so and concluded by the day.
+    concluded_clues = clues.filter(status_then=Status.CONCLUDED)
+    led = concluded_clues.filter(
+        Q(pk__in=Case.clues.through.objects.filter(case__opened_on__lte=as_of).values("clue_id"))
+        | Q(led_to_case=True, concluded_on__lte=as_of)
+    ).count()
+
+    # Clues a member unit handed over (成员单位移交): registered by it as such.
+    handed_over = scope.clues.filter(received_on__lte=as_of, source=Source.MEMBER_UNIT).exclude(
+        registering_unit__kind=UnitKind.OFFICE
+    )
+    if start is not None:
+        handed_over = handed_over.filter(received_on__gte=start)
+    handed = dict(handed_over.values_list("registering_unit").annotate(n=Count("id")))
+
+    cases = _cases_as_of(scope.cases, as_of)
+    opened_cases = cases.filter(opened_on__gte=start) if start else cases
+    case_rows = list(opened_cases.values("kind", "stage_then").annotate(n=Count("id")))
+    cases_by_stage, cases_by_kind = Counter(), Counter()
+    for row in case_rows:
+        cases_by_stage[row["stage_then"]] += row["n"]
+        cases_by_kind[row["kind"]] += row["n"]
+    cases_opened = sum(cases_by_kind.values())
+    cases_closed = cases_by_stage[Stage.CLOSED]
+    gang_cases = opened_cases.filter(kind__in=GANG_KINDS)
+    gang_ids = list(gang_cases.values_list("pk", flat=True))
+    checks_done = Counter(
+        ThreeWayCheck.objects.filter(
+            case_id__in=gang_ids, status=CheckStatus.DONE, recorded_on__lte=as_of
+        )
+        .exclude(result="")
+        .values_list("case_id", flat=True)
+    )
+    checks_complete = sum(1 for pk in gang_ids if checks_done[pk] == 3)
+
+    case_ids = opened_cases.values("pk")
+    suspects = Suspect.objects.filter(case_id__in=case_ids, created_at__lt=cutoff)
+    assets = _dated(Asset.objects.filter(case_id__in=case_ids), as_of)
+
+    def asset_sum(field, **filters):
+        return assets.filter(**filters).aggregate(v=Sum(field))["v"] or 0
+
+    officials = Official.objects.filter(
+        case_id__in=case_ids, case__kind=CaseKind.UMBRELLA, created_at__lt=cutoff
+    )
+    crude = opened_cases.aggregate(t=Sum("crude_oil_tonnes"))["t"] or Decimal(0)
+
+    transfers = scope.transfers.filter(sent_at__lt=cutoff)
+    matrix = transfer_matrix(transfers, start, as_of)
+    late = transfers.filter(answer_due__lt=as_of).filter(
+        Q(answered_at__isnull=True, returned_at__isnull=True)
+        | Q(answered_at__gte=cutoff)
+        | Q(answered_at__date__gt=F("answer_due"))
+    )
+    if start is not None:
+        late = late.filter(sent_at__gte=end_of_day(start - datetime.timedelta(days=1)))
+
+    units = {u.pk: u for u in scope.units.order_by("sort_order", "name")}
+    unit_rows = []
+    for pk, unit in units.items():
+        counts = per_unit.get(pk, Counter())
+        assigned = sum(counts.values())
+        done = counts[Status.CONCLUDED] + counts[Status.INTERIM]
+        if not (assigned or handed.get(pk)) and unit.kind == UnitKind.OFFICE:
+            continue
+        unit_rows.append(
+            {
+                "unit": pk,
+                "unit_name": unit.short_name or unit.name,
+                "unit_kind": unit.kind,
+                "assigned": assigned,
+                "concluded": counts[Status.CONCLUDED],
+                "interim": counts[Status.INTERIM],
+                "verifying": sum(counts[s] for s in VERIFYING),
+                "overdue": overdue_by_unit.get(pk, 0),
+                "conclusion_rate": rate(done, assigned),
+                "handed_over": handed.get(pk, 0),
+            }
+        )
+
+    first_month = _month(as_of, 11)
+    received_by_month = dict(
+        clues_as_of(scope.clues, as_of)
+        .filter(received_on__gte=first_month)
+        .annotate(m=TruncMonth("received_on"))
+        .values_list("m")
+        .annotate(n=Count("id"))
+    )
+    concluded_by_month = Counter(
+        timezone_month(at)
+        for at in Move.objects.filter(
+            clue__in=scope.clues,
+            to_status=Status.CONCLUDED,
+            at__gte=end_of_day(first_month - datetime.timedelta(days=1)),
+            at__lt=cutoff,
+        ).values_list("at", flat=True)
+    )
+    months = [_month(as_of, back) for back in range(11, -1, -1)]
+
+    year_ago = _year_before(as_of)
+    year_start = datetime.date(as_of.year, 1, 1)
+    last_year_start = datetime.date(year_ago.year, 1, 1)
+
+    return {
+        "as_of": as_of.isoformat(),
+        "period_start": start.isoformat() if start else None,
+        "clues_total": total,
+        "clues_concluded": concluded,
+        "clues_interim": interim,
+        "clues_verifying": verifying,
+        "clues_pending": pending,
+        "clues_overdue": sum(overdue_by_unit.values()),
+        "conclusion_rate": rate(concluded + interim, total),
+        "case_conversion_rate": rate(led, concluded),
+        "clues_led_to_case": led,
+        "cases_opened": cases_opened,
+        "cases_closed": cases_closed,
+        "case_closure_rate": rate(cases_closed, cases_opened),
+        "cases_by_stage": {s: cases_by_stage[s] for s in Stage.values},
+        "cases_by_kind": {k: cases_by_kind[k] for k in CaseKind.values},
+        "gang_cases": len(gang_ids),
+        "gang_members": suspects.filter(case__kind__in=GANG_KINDS).count(),
+        "suspects": suspects.count(),
+        "checks_complete": checks_complete,
+        "checks_incomplete": len(gang_ids) - checks_complete,
+        "vehicles_seized": asset_sum("count", kind=AssetKind.VEHICLE),
+        "fines_yuan": _number(asset_sum("amount", kind=AssetKind.FINE)),
+        "assets_yuan": _number(
+            asset_sum(
+                "amount",
+                measure__in=[AssetMeasure.SEIZED, AssetMeasure.FROZEN, AssetMeasure.CONFISCATED],
+            )
+        ),
+        "equipment_seized": asset_sum("count", kind=AssetKind.EQUIPMENT),
+        "crude_oil_tonnes": _number(crude),
+        "oil_cases": opened_cases.filter(is_oil=True).count(),
+        "umbrella_cases": cases_by_kind[CaseKind.UMBRELLA],
+        "officials_investigated": officials.count(),
+        "officials_public": officials.filter(is_public_official=True).count(),
+        "transfers": matrix["rows"],
+        "transfers_sent": sum(r["sent"] for r in matrix["rows"]),
+        "transfers_answered": sum(r["answered"] for r in matrix["rows"]),
+        "transfers_late": late.count(),
+        "by_source": {s: by_source[s] for s in Source.values},
+        "by_category": {c: by_category[c] for c in Category.values},
+        "industry_disorder_share": rate(by_category[Category.INDUSTRY_DISORDER], total),
+        "units": unit_rows,
+        "units_without_handover": [
+            r["unit_name"]
+            for r in unit_rows
+            if r["unit_kind"] != UnitKind.OFFICE and not r["handed_over"]
+        ],
+        "monthly": [
+            {
+                "month": m.strftime("%Y-%m"),
+                "received": received_by_month.get(m, 0),
+                "concluded": concluded_by_month.get(m, 0),
+            }
+            for m in months
+        ],
+        "year_on_year": {
+            "clues_received": _compare_counts(
+                clues_as_of(scope.clues, as_of).filter(received_on__gte=year_start).count(),
+                clues_as_of(scope.clues, year_ago).filter(received_on__gte=last_year_start).count(),
+            ),
+            "cases_opened": _compare(
+                scope.cases, "opened_on", (year_start, as_of), (last_year_start, year_ago)
+            ),
+        },
+    }
+
+
+def _number(value) -> int | float:
+    """An amount for JSON: an integer when whole (700000), else a float (4.63)."""
+    value = Decimal(value or 0)
+    return int(value) if value == value.to_integral_value() else float(round(value, 3))
+
+
+def timezone_month(at: datetime.datetime) -> datetime.date:
+    from django.utils import timezone
+
+    local = timezone.localtime(at)
+    return datetime.date(local.year, local.month, 1)
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _compare(queryset, field, this, last) -> dict:
+    return _compare_counts(
+        queryset.filter(**{f"{field}__range": this}).count(),
+        queryset.filter(**{f"{field}__range": last}).count(),
+    )
+
+
+def _compare_counts(now: int, before: int) -> dict:
+    return {
+        "this_year": now,
+        "last_year": before,
+        "change": now - before,
+        "change_rate": rate(now - before, before),
+    }
