@@ -31,6 +31,7 @@ urlpatterns = [
     path("clues/", include("saohei.clues.urls")),
     path("transfers/", include("saohei.transfers.urls")),
     path("cases/", include("saohei.cases.urls")),
+    path("reports/", include("saohei.reports.urls")),
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     path("", include("saohei.core.urls")),

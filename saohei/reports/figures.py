@@ -120,7 +120,7 @@ def overdue_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
     )
 
 
-def _cases_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
+def cases_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
     last = StageMove.objects.filter(case=OuterRef("pk"), at__lt=end_of_day(as_of)).order_by(
         "-at", "-id"
     )
@@ -128,6 +128,16 @@ def _cases_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
         stage_then=Coalesce(Subquery(last.values("to_stage")[:1]), F("stage")),
         handler_then=Subquery(last.values("unit")[:1], output_field=IntegerField()),
     )
+
+
+def checks_incomplete_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Gang-type cases of `cases` whose three checks (一案三查) were not all recorded, with a
+    result, by the day."""
+    done = ThreeWayCheck.objects.filter(status=CheckStatus.DONE, recorded_on__lte=as_of).exclude(
+        result=""
+    )
+    counts = done.values("case").annotate(n=Count("id")).filter(n__gte=3).values("case")
+    return cases.filter(kind__in=GANG_KINDS).exclude(pk__in=counts)
 
 
 def _month(day: datetime.date, back: int) -> datetime.date:
@@ -186,7 +196,7 @@ def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None =
         handed_over = handed_over.filter(received_on__gte=start)
     handed = dict(handed_over.values_list("registering_unit").annotate(n=Count("id")))
 
-    cases = _cases_as_of(scope.cases, as_of)
+    cases = cases_as_of(scope.cases, as_of)
     opened_cases = cases.filter(opened_on__gte=start) if start else cases
     case_rows = list(opened_cases.values("kind", "stage_then").annotate(n=Count("id")))
     cases_by_stage, cases_by_kind = Counter(), Counter()
@@ -195,16 +205,8 @@ def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None =
         cases_by_kind[row["kind"]] += row["n"]
     cases_opened = sum(cases_by_kind.values())
     cases_closed = cases_by_stage[Stage.CLOSED]
-    gang_cases = opened_cases.filter(kind__in=GANG_KINDS)
-    gang_ids = list(gang_cases.values_list("pk", flat=True))
-    checks_done = Counter(
-        ThreeWayCheck.objects.filter(
-            case_id__in=gang_ids, status=CheckStatus.DONE, recorded_on__lte=as_of
-        )
-        .exclude(result="")
-        .values_list("case_id", flat=True)
-    )
-    checks_complete = sum(1 for pk in gang_ids if checks_done[pk] == 3)
+    gang_count = opened_cases.filter(kind__in=GANG_KINDS).count()
+    checks_incomplete = checks_incomplete_as_of(opened_cases, as_of).count()
 
     case_ids = opened_cases.values("pk")
     suspects = Suspect.objects.filter(case_id__in=case_ids, created_at__lt=cutoff)
@@ -291,11 +293,11 @@ def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None =
         "case_closure_rate": rate(cases_closed, cases_opened),
         "cases_by_stage": {s: cases_by_stage[s] for s in Stage.values},
         "cases_by_kind": {k: cases_by_kind[k] for k in CaseKind.values},
-        "gang_cases": len(gang_ids),
+        "gang_cases": gang_count,
         "gang_members": suspects.filter(case__kind__in=GANG_KINDS).count(),
         "suspects": suspects.count(),
-        "checks_complete": checks_complete,
-        "checks_incomplete": len(gang_ids) - checks_complete,
+        "checks_complete": gang_count - checks_incomplete,
+        "checks_incomplete": checks_incomplete,
         "vehicles_seized": asset_sum("count", kind=AssetKind.VEHICLE),
         "fines_yuan": _number(asset_sum("amount", kind=AssetKind.FINE)),
         "assets_yuan": _number(

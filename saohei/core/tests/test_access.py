@@ -48,6 +48,9 @@ PAGES = {
     "disposal_list": (CLUE_READERS, 403),
     "case-list": (CLUE_READERS, 403),
     "api-stats": (CLUE_READERS, 403),
+    "dashboard": (CLUE_READERS, 403),
+    "figures_clues": (CLUE_READERS, 403),
+    "figures_cases": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {

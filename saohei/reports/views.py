@@ -1,0 +1,183 @@
+"""The dashboard: the figures as of any day, each number opening the records it counts."""
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saohei.cases.choices import CaseKind, Stage
+from saohei.cases.models import Case
+from saohei.clues.choices import Category, Source, Status
+from saohei.clues.models import Clue
+from saohei.core.decorators import require_perm
+from saohei.core.paging import page_of
+
+from .figures import (
+    PENDING,
+    VERIFYING,
+    Scope,
+    cases_as_of,
+    checks_incomplete_as_of,
+    clues_as_of,
+    figures,
+    overdue_as_of,
+)
+
+STATUS_GROUPS = {
+    "total": None,
+    "concluded": (Status.CONCLUDED,),
+    "interim": (Status.INTERIM,),
+    "verifying": VERIFYING,
+    "pending": PENDING,
+    "done": (Status.CONCLUDED, Status.INTERIM),
+}
+
+
+def _day(request, name, default=None):
+    value = request.GET.get(name) or ""
+    if not value:
+        return default
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        messages.error(
+            request,
+            _("“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2019-06-30.") % {"value": value},
+        )
+        return default
+
+
+def _period(request):
+    today = timezone.localdate()
+    as_of = _day(request, "as_of", today)
+    if as_of > today:
+        messages.error(request, _("The as-of day cannot be in the future; today is shown."))
+        as_of = today
+    start = _day(request, "start")
+    if start and start > as_of:
+        messages.error(request, _("The start of the period is after the as-of day."))
+        start = None
+    return as_of, start
+
+
+def _percent(value):
+    return None if value is None else round(value * 100, 1)
+
+
+@require_perm("clues.view_clue")
+def dashboard(request):
+    as_of, start = _period(request)
+    f = figures(as_of, Scope.for_user(request.user), start=start)
+    query = f"as_of={as_of.isoformat()}" + (f"&start={start.isoformat()}" if start else "")
+    labels = {
+        "source": dict(Source.choices),
+        "category": dict(Category.choices),
+        "stage": dict(Stage.choices),
+        "kind": dict(CaseKind.choices),
+    }
+    charts = {
+        "monthly": {
+            "months": [m["month"] for m in f["monthly"]],
+            "received": [m["received"] for m in f["monthly"]],
+            "concluded": [m["concluded"] for m in f["monthly"]],
+            "labels": [str(_("received")), str(_("concluded"))],
+        },
+        "sources": [
+            {"name": str(labels["source"][k]), "value": v, "link": f"source={k}"}
+            for k, v in f["by_source"].items()
+            if v
+        ],
+        "categories": [
+            {"name": str(labels["category"][k]), "value": v, "link": f"category={k}"}
+            for k, v in f["by_category"].items()
+            if v
+        ],
+        "stages": [
+            {"name": str(labels["stage"][k]), "value": v, "link": f"stage={k}"}
+            for k, v in f["cases_by_stage"].items()
+        ],
+        "query": query,
+    }
+    for row in f["units"]:
+        row["rate_percent"] = _percent(row["conclusion_rate"])
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "f": f,
+            "as_of": as_of,
+            "start": start,
+            "query": query,
+            "charts": charts,
+            "conclusion_percent": _percent(f["conclusion_rate"]),
+            "conversion_percent": _percent(f["case_conversion_rate"]),
+            "closure_percent": _percent(f["case_closure_rate"]),
+            "industry_percent": _percent(f["industry_disorder_share"]),
+            "kinds": [(labels["kind"][k], k, v) for k, v in f["cases_by_kind"].items()],
+            "transfer_rows": f["transfers"],
+            "yoy": f["year_on_year"],
+        },
+    )
+
+
+@require_perm("clues.view_clue")
+def clues_counted(request):
+    """The clues behind a dashboard number, as they stood on the as-of day; only those the
+    user may read are listed (the count may include umbrella clues shown to few)."""
+    as_of, start = _period(request)
+    counted = clues_as_of(Clue.objects.visible_to(request.user), as_of)
+    if start:
+        counted = counted.filter(received_on__gte=start)
+    group = request.GET.get("status", "total")
+    if group == "overdue":
+        counted = overdue_as_of(counted, as_of)
+    elif STATUS_GROUPS.get(group):
+        counted = counted.filter(status_then__in=STATUS_GROUPS[group])
+    if request.GET.get("unit", "").isdigit():
+        counted = counted.filter(unit_then=int(request.GET["unit"]))
+    for field in ("category", "source"):
+        if request.GET.get(field):
+            counted = counted.filter(**{field: request.GET[field]})
+    if request.GET.get("month"):
+        try:
+            first = datetime.date.fromisoformat(request.GET["month"] + "-01")
+        except ValueError:
+            first = None
+        if first:
+            counted = counted.filter(received_on__year=first.year, received_on__month=first.month)
+    counted = counted.select_related("assigned_unit").order_by("-received_on", "-number")
+    return render(
+        request,
+        "reports/clues_counted.html",
+        {
+            "page": page_of(counted, request.GET.get("page")),
+            "as_of": as_of,
+            "status_labels": dict(Status.choices),
+        },
+    )
+
+
+@require_perm("cases.view_case")
+def cases_counted(request):
+    as_of, start = _period(request)
+    counted = cases_as_of(Case.objects.visible_to(request.user), as_of)
+    if start:
+        counted = counted.filter(opened_on__gte=start)
+    if request.GET.get("stage") in Stage.values:
+        counted = counted.filter(stage_then=request.GET["stage"])
+    if request.GET.get("kind") in CaseKind.values:
+        counted = counted.filter(kind=request.GET["kind"])
+    if request.GET.get("checks") == "incomplete":
+        counted = checks_incomplete_as_of(counted, as_of)
+    counted = counted.select_related("handling_unit").order_by("-opened_on", "-number")
+    return render(
+        request,
+        "reports/cases_counted.html",
+        {
+            "page": page_of(counted, request.GET.get("page")),
+            "as_of": as_of,
+            "stage_labels": dict(Stage.choices),
+        },
+    )
