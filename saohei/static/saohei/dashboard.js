@@ -16,8 +16,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var m = data.monthly;
   chart("chart-monthly", {
     tooltip: { trigger: "axis" },
-    legend: { data: m.labels },
-    grid: { left: 30, right: 10, bottom: 30, top: 30 },
+    legend: { data: m.labels, top: 0 },
+    grid: { left: 30, right: 10, bottom: 24, top: 30 },
     xAxis: { type: "category", data: m.months },
     yAxis: { type: "value", minInterval: 1 },
     series: [
@@ -28,7 +28,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function pie(id, rows) {
     chart(id, {
       tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
-      series: [{ type: "pie", radius: ["35%", "70%"], data: rows, label: { formatter: "{b} {c}" } }],
+      legend: { type: "scroll", bottom: 0 },
+      series: [{ type: "pie", radius: ["30%", "60%"], center: ["50%", "42%"], data: rows,
+                 label: { show: false } }],
     }, function (p) { return p.data.link; });
   }
   pie("chart-sources", data.sources);
