@@ -86,8 +86,16 @@ _CASE_READ = (
     "cases.export_case",
 )
 _CASE_AGENCY = (*_CASE_READ, "cases.open_case", "cases.handle_case", "cases.record_check")
-_OFFICE = (*_CLUE_OFFICE, *_TRANSFER, *_CASE_READ, "cases.import_case")
-_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY)
+_REPORT_READ = ("reports.view_monthlyvalue", "reports.view_indicator")
+_OFFICE = (
+    *_CLUE_OFFICE,
+    *_TRANSFER,
+    *_CASE_READ,
+    "cases.import_case",
+    *_REPORT_READ,
+    "reports.import_indicators",
+)
+_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY, *_REPORT_READ)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICE_ADMIN: (
@@ -111,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clues.export_clue",
         *_TRANSFER_READ,
         *_CASE_READ,
+        *_REPORT_READ,
     ),
     Role.CLUE_CUSTODIAN: (*_COMMON, *_OFFICE, "clues.reveal_informant"),
     Role.SYSADMIN: (

@@ -47,12 +47,19 @@ class Scope:
     cases: QuerySet
     transfers: QuerySet
     units: QuerySet
+    values: QuerySet  # monthly indicators (MonthlyValue)
 
     @classmethod
     def everything(cls, jurisdiction_ids=None) -> Scope:
         """All records, or those of the given jurisdictions (the `stats` command)."""
+        from .models import MonthlyValue
+
         scope = cls(
-            Clue.objects.all(), Case.objects.all(), Transfer.objects.all(), Unit.objects.all()
+            Clue.objects.all(),
+            Case.objects.all(),
+            Transfer.objects.all(),
+            Unit.objects.all(),
+            MonthlyValue.objects.all(),
         )
         if jurisdiction_ids is not None:
             scope = cls(
@@ -60,11 +67,14 @@ class Scope:
                 scope.cases.filter(jurisdiction_id__in=jurisdiction_ids),
                 scope.transfers.filter(jurisdiction_id__in=jurisdiction_ids),
                 scope.units.filter(jurisdiction_id__in=jurisdiction_ids),
+                scope.values.filter(unit__jurisdiction_id__in=jurisdiction_ids),
             )
         return scope
 
     @classmethod
     def for_user(cls, user) -> Scope:
+        from .models import MonthlyValue
+
         if user.reads_case_data and user.has_role(*OFFICE_ROLES):
             return cls.everything(user.jurisdiction_ids)
         return cls(
@@ -72,6 +82,7 @@ class Scope:
             Case.objects.visible_to(user),
             Transfer.objects.visible_to(user),
             Unit.objects.visible_to(user),
+            MonthlyValue.objects.visible_to(user),
         )
 
 
@@ -342,6 +353,24 @@ def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None =
                 scope.cases, "opened_on", (year_start, as_of), (last_year_start, year_ago)
             ),
         },
+        "indicators": _indicators(scope, as_of),
+    }
+
+
+def _indicators(scope: Scope, as_of: datetime.date) -> dict:
+    """Monthly indicators reported from other systems (接警, 受理案件, publicity, …): the
+    year to date and the as-of month, each beside the same months a year earlier. These are
+    the values as currently held: a corrected monthly figure corrects past reports too."""
+    from .indicators import Period, year_on_year
+    from .models import Indicator
+
+    codes = list(Indicator.objects.filter(is_active=True).values_list("code", flat=True))
+    return {
+        code: {
+            "year_to_date": year_on_year(scope.values, code, Period.year_to_date(as_of)).as_dict(),
+            "month": year_on_year(scope.values, code, Period.month_of(as_of)).as_dict(),
+        }
+        for code in codes
     }
 
 

@@ -118,8 +118,23 @@ def dashboard(request):
             "kinds": [(labels["kind"][k], k, v) for k, v in f["cases_by_kind"].items()],
             "transfer_rows": f["transfers"],
             "yoy": f["year_on_year"],
+            "indicator_rows": _indicator_rows(f),
         },
     )
+
+
+def _indicator_rows(f: dict) -> list[dict]:
+    from .models import Indicator
+
+    names = dict(Indicator.objects.values_list("code", "name"))
+    rows = []
+    for code, periods in f["indicators"].items():
+        ytd = periods["year_to_date"]
+        if ytd["current_count"] or ytd["previous_count"]:
+            rows.append(
+                {"name": names.get(code, code), **ytd, "percent": _percent(ytd["change_rate"])}
+            )
+    return rows
 
 
 @require_perm("clues.view_clue")

@@ -1,7 +1,8 @@
 """`manage.py import_ledger KIND FILE.xlsx`: import a ledger (台账), all rows or none.
 
-KIND is `clues` (the clue ledger, DESIGN §6, docs/ledger-format.md) or `cases` (the case
-ledger, docs/case-ledger.md). Every problem is printed, one per line, naming sheet, row and
+KIND is `clues` (the clue ledger, DESIGN §6, docs/ledger-format.md), `cases` (the case
+ledger, docs/case-ledger.md) or `indicators` (the monthly indicator ledger,
+docs/indicator-ledger.md). Every problem is printed, one per line, naming sheet, row and
 column, and the exit code is non-zero; nothing is written.
 """
 
@@ -15,7 +16,7 @@ from saohei.core.context import acting_as
 from saohei.orgs.choices import Role
 from saohei.orgs.models import User
 
-KINDS = ("clues", "cases")
+KINDS = ("clues", "cases", "indicators")
 
 
 def _importer(kind: str):
@@ -27,6 +28,17 @@ def _importer(kind: str):
             import_case_ledger,
             _("%(user)s may not import the case ledger."),
             _("Imported %(created)s cases; %(skipped)s already held unchanged were skipped."),
+        )
+    if kind == "indicators":
+        from saohei.reports.indicators import import_indicator_ledger
+
+        return (
+            import_indicator_ledger,
+            _("%(user)s may not import the indicator ledger."),
+            _(
+                "Imported %(created)s monthly values; %(replaced)s held with another value were "
+                "replaced; %(skipped)s already held unchanged were skipped."
+            ),
         )
     from saohei.clues.ledger import import_clue_ledger
 
@@ -41,7 +53,7 @@ class Command(BaseCommand):
     help = "Import a ledger from an .xlsx file: all rows or none; errors name row and column."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="which ledger: clues or cases")
+        parser.add_argument("kind", help="which ledger: clues, cases or indicators")
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument(
             "--user",
@@ -81,7 +93,12 @@ class Command(BaseCommand):
                 _("Nothing was imported: %(n)s problems to fix in %(file)s.")
                 % {"n": len(result.errors), "file": file}
             )
-        self.stdout.write(summary % {"created": result.created, "skipped": result.skipped_same})
+        counts = {
+            "created": result.created,
+            "skipped": result.skipped_same,
+            "replaced": getattr(result, "replaced", 0),
+        }
+        self.stdout.write(summary % counts)
 
     def _user(self, username: str | None) -> User:
         if username:

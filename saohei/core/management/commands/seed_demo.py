@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from saohei.core.context import acting_as
 
-SEEDERS = ["saohei.orgs.demo", "saohei.clues.demo", "saohei.cases.demo"]
+SEEDERS = ["saohei.orgs.demo", "saohei.clues.demo", "saohei.cases.demo", "saohei.reports.demo"]
 UNITS_ONLY = {"saohei.orgs.demo"}
 
 
