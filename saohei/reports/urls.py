@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import table_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("clues/", views.clues_counted, name="figures_clues"),
     path("cases/", views.cases_counted, name="figures_cases"),
+    path("tables/units/", table_views.unit_table_download, name="unit_table"),
 ]
