@@ -141,6 +141,20 @@ def cases_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
     )
 
 
+def led_to_case_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Clues linked to a case opened by the day, or (imported ledgers, where the case is not
+    held) marked 是否立案=是 and concluded by the day."""
+    linked = Case.clues.through.objects.filter(case__opened_on__lte=as_of).values("clue_id")
+    return clues.filter(Q(pk__in=linked) | Q(led_to_case=True, concluded_on__lte=as_of))
+
+
+def handed_over(clues: QuerySet, as_of: datetime.date) -> QuerySet:
+    """Clues a member unit handed over (成员单位移交): registered by the unit itself as such."""
+    return clues.filter(received_on__lte=as_of, source=Source.MEMBER_UNIT).exclude(
+        registering_unit__kind=UnitKind.OFFICE
+    )
+
+
 def checks_incomplete_as_of(cases: QuerySet, as_of: datetime.date) -> QuerySet:
     """Gang-type cases of `cases` whose three checks (一案三查) were not all recorded, with a
     result, by the day."""
@@ -193,19 +207,12 @@ def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None =
 
     # Clues that led to a case: linked to a case opened by the day, or (imported ledgers,
     # where the case is not held) marked so and concluded by the day.
-    concluded_clues = clues.filter(status_then=Status.CONCLUDED)
-    led = concluded_clues.filter(
-        Q(pk__in=Case.clues.through.objects.filter(case__opened_on__lte=as_of).values("clue_id"))
-        | Q(led_to_case=True, concluded_on__lte=as_of)
-    ).count()
+    led = led_to_case_as_of(clues.filter(status_then=Status.CONCLUDED), as_of).count()
 
-    # Clues a member unit handed over (成员单位移交): registered by it as such.
-    handed_over = scope.clues.filter(received_on__lte=as_of, source=Source.MEMBER_UNIT).exclude(
-        registering_unit__kind=UnitKind.OFFICE
-    )
+    handed_over_clues = handed_over(scope.clues.filter(received_on__lte=as_of), as_of)
     if start is not None:
-        handed_over = handed_over.filter(received_on__gte=start)
-    handed = dict(handed_over.values_list("registering_unit").annotate(n=Count("id")))
+        handed_over_clues = handed_over_clues.filter(received_on__gte=start)
+    handed = dict(handed_over_clues.values_list("registering_unit").annotate(n=Count("id")))
 
     cases = cases_as_of(scope.cases, as_of)
     opened_cases = cases.filter(opened_on__gte=start) if start else cases

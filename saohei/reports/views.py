@@ -22,6 +22,8 @@ from .figures import (
     checks_incomplete_as_of,
     clues_as_of,
     figures,
+    handed_over,
+    led_to_case_as_of,
     overdue_as_of,
 )
 
@@ -150,8 +152,12 @@ def clues_counted(request):
         counted = overdue_as_of(counted, as_of)
     elif STATUS_GROUPS.get(group):
         counted = counted.filter(status_then__in=STATUS_GROUPS[group])
+    elif group == "led_to_case":
+        counted = led_to_case_as_of(counted.filter(status_then=Status.CONCLUDED), as_of)
     if request.GET.get("unit", "").isdigit():
         counted = counted.filter(unit_then=int(request.GET["unit"]))
+    if request.GET.get("handed_by", "").isdigit():
+        counted = handed_over(counted, as_of).filter(registering_unit=int(request.GET["handed_by"]))
     for field in ("category", "source"):
         if request.GET.get(field):
             counted = counted.filter(**{field: request.GET[field]})

@@ -71,3 +71,10 @@ def test_the_three_officers_get_no_dashboard(client, personas):
         client.force_login(personas[role])
         assert client.get(reverse("dashboard")).status_code == 403
         assert client.get(reverse("api-stats")).status_code == 403
+
+
+def test_led_to_case_and_handed_over_open_their_clues(client, personas, history):  # noqa: F811
+    client.force_login(personas[Role.OFFICE_STAFF])
+    assert counted(client, "/reports/clues/?as_of=2019-06-30&status=led_to_case") == 1
+    page = client.get(reverse("dashboard") + "?as_of=2019-06-30").content.decode()
+    assert "status=led_to_case" in page
