@@ -7,14 +7,22 @@ briefing report.
 28.95 pt line (22 lines a page) with a two-character first-line indent, and page numbers
 "— 1 —" in 四号宋体 outside at the foot. The other functions add the elements of a document
 in their standard places and fonts; each returns the paragraph it wrote.
+
+Three things a document may add: first- and second-level headings (一、 in 黑体, （一） in 楷体,
+`heading1`, `heading2`), exactly 28 characters a line (`fit_characters`), and a table of
+figures (`table`).
 """
 
 from __future__ import annotations
 
+import math
+
 import docx
+import docx.table
 from django.utils import timezone
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -30,6 +38,7 @@ SONGTI = "宋体"  # page numbers
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_BODY = Pt(16)  # 三号
 SIZE_PAGE_NUMBER = Pt(14)  # 四号
+SIZE_TABLE = Pt(12)  # 小四: figures in a table
 # The type area is 225 mm high and holds 22 lines: 637.8 pt / 22, rounded down to a
 # twentieth of a point so that the 22nd line still fits.
 LINE = Pt(28.95)
@@ -38,6 +47,11 @@ LINE = Pt(28.95)
 TITLE_STYLE = "Official Title"
 FLUSH_STYLE = "Official Flush"  # no indent: addressee, document number, signature
 MARKING_STYLE = "Official Marking"
+HEADING1_STYLE = "Official Heading 1"  # 一、 黑体
+HEADING2_STYLE = "Official Heading 2"  # （一） 楷体
+TABLE_STYLE = "Official Table Text"  # figures in a table cell
+
+CHARS_PER_LINE = 28
 
 
 def east_asian_font(target, name: str, size=None) -> None:
@@ -151,6 +165,25 @@ def _styles(doc: Document) -> None:
     east_asian_font(marking, HEITI)
     marking.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
+    # Headings keep the body's size, indent and line; the outline level lets Word and WPS
+    # list them in the navigation pane. A heading never ends a page.
+    for name, face, level in ((HEADING1_STYLE, HEITI, 0), (HEADING2_STYLE, KAITI, 1)):
+        heading = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        heading.base_style = normal
+        east_asian_font(heading, face)
+        heading.paragraph_format.keep_with_next = True
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(level))
+        heading.element.get_or_add_pPr().append(outline)
+
+    cell = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    east_asian_font(cell, FANGSONG, SIZE_TABLE)
+    cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    cell.paragraph_format.line_spacing = Pt(20)
+    indent_chars(cell)
+
     footer = doc.styles["Footer"]
     east_asian_font(footer, SONGTI, SIZE_PAGE_NUMBER)
     footer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -165,6 +198,102 @@ _PPR_AFTER_AUTO_SPACE = (
     "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
     "w:pPrChange",
 )  # fmt: skip
+
+
+def fit_characters(doc: Document, chars: int = CHARS_PER_LINE) -> int:
+    """Exactly `chars` characters of body text a line (GB/T 9704: 28 a line), by condensing
+    the character spacing of the Normal style (and so of every style based on it). Returns
+    the spacing in twentieths of a point (−5: 0.25 pt condensed).
+
+    A 156 mm line holds 27.6 characters of 16 pt. Word's document grid (w:docGrid
+    type="linesAndChars" with w:charSpace="-842") would set the pitch to 156 mm / 28 in Word
+    and WPS, but LibreOffice lays each character out in whole grid cells and, the 16 pt
+    character being wider than the 15.73 pt cell, gives each two: 14 characters a line and a
+    title spread across the page. Condensed spacing (w:spacing in w:rPr, 字符间距 紧缩) is
+    read the same way by Word, WPS and LibreOffice: each character advances by its size plus
+    the spacing, the largest whole number of twentieths of a point that still fits `chars`
+    characters (−0.25 pt: 28 × 15.75 pt = 441 pt of the 442.25 pt line; 29 do not fit), and
+    justified lines share the rest.
+    """
+    section = doc.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    normal = doc.styles["Normal"]
+    # Lengths are EMU; the file stores the margins in twentieths of a point.
+    width_twips = round(width / 635)
+    spacing = math.floor(width_twips / chars - normal.font.size.pt * 20)
+    rpr = normal.element.get_or_add_rPr()
+    element = rpr.find(qn("w:spacing"))
+    if element is None:
+        element = OxmlElement("w:spacing")
+        # CT_RPr order: w:spacing comes before w:w, w:kern, w:position, w:sz …
+        later = [rpr.find(qn(t)) for t in ("w:w", "w:kern", "w:position", "w:sz", "w:szCs")]
+        following = next((e for e in later if e is not None), None)
+        if following is not None:
+            following.addprevious(element)
+        else:
+            rpr.append(element)
+    element.set(qn("w:val"), str(spacing))
+    return spacing
+
+
+def heading1(doc: Document, text: str) -> Paragraph:
+    """First-level heading (一、基本情况): 黑体, two characters in, no full stop."""
+    return doc.add_paragraph(text, style=HEADING1_STYLE)
+
+
+def heading2(doc: Document, text: str, run_in: str = "") -> Paragraph:
+    """Second-level heading (（一）线索核查情况): 楷体, two characters in. With `run_in`, the
+    paragraph's body text follows the heading on the same line in the body face, as in
+    （一）标题。正文……"""
+    paragraph = doc.add_paragraph(text, style=HEADING2_STYLE)
+    if run_in:
+        east_asian_font(paragraph.add_run(run_in), FANGSONG)
+        # A heading with its text is a paragraph like any other: it need not stay with the
+        # next one (a run of them kept together would leave a page half empty).
+        paragraph.paragraph_format.keep_with_next = False
+    return paragraph
+
+
+def table(
+    doc: Document, headers: list[str], rows: list[list], widths_mm: list[float]
+) -> docx.table.Table:
+    """A table of figures: single lines, text in 仿宋 小四 centred, the header row in 黑体 and
+    repeated at the top of each page, 1 mm of padding left and right in each cell; a line
+    feed in a value breaks the line there. A row never breaks across pages, and a table that
+    fits on one page is kept on one page (with the paragraph before it, if that is set to
+    keep with the next). The widths should add up to the type area's 156 mm."""
+    grid = doc.add_table(rows=1, cols=len(headers))
+    grid.style = doc.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(Mm(1).pt * 20)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.append(margins)
+    all_rows = [headers, *rows]
+    for index, values in enumerate(all_rows):
+        cells = grid.rows[0].cells if index == 0 else grid.add_row().cells
+        for cell, value, width in zip(cells, values, widths_mm, strict=True):
+            cell.width = Mm(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles[TABLE_STYLE]
+            paragraph.paragraph_format.keep_with_next = index < len(all_rows) - 1
+            for number, line in enumerate(str(value).split("\n")):  # \n: a line break
+                if number:
+                    paragraph.add_run().add_break()
+                run = paragraph.add_run(line)
+                if index == 0:
+                    east_asian_font(run, HEITI)
+    for column, width in zip(grid.columns, widths_mm, strict=True):
+        column.width = Mm(width)  # w:gridCol, which LibreOffice reads rather than w:tcW
+    grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row in grid.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return grid
 
 
 def _page_numbers(doc: Document) -> None:

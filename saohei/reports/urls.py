@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import table_views, views
+from . import document_views, table_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("clues/", views.clues_counted, name="figures_clues"),
     path("cases/", views.cases_counted, name="figures_cases"),
     path("tables/units/", table_views.unit_table_download, name="unit_table"),
+    path("briefing.docx", document_views.briefing_download, name="briefing_download"),
+    path("bulletin.docx", document_views.bulletin_download, name="bulletin_download"),
 ]

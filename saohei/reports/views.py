@@ -15,6 +15,7 @@ from saohei.core.decorators import require_perm
 from saohei.core.paging import page_of
 
 from .figures import (
+    OFFICE_ROLES,
     PENDING,
     VERIFYING,
     Scope,
@@ -121,6 +122,8 @@ def dashboard(request):
             "transfer_rows": f["transfers"],
             "yoy": f["year_on_year"],
             "indicator_rows": _indicator_rows(f),
+            "can_brief": request.user.has_role(*OFFICE_ROLES),
+            "month_start": as_of.replace(day=1),
         },
     )
 

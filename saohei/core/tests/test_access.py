@@ -97,6 +97,8 @@ NOT_PAGES = {
     "case-officials": "per case (saohei/cases/tests/test_api.py)",
     "case-step": "POST, per case (saohei/cases/tests/test_api.py)",
     "unit_table": "needs ?period= (saohei/reports/tests/test_tables.py, per role)",
+    "briefing_download": "a .docx per as-of day (saohei/reports/tests/test_briefing.py, per role)",
+    "bulletin_download": "a .docx per period (saohei/reports/tests/test_bulletin.py, per role)",
 }
 
 
