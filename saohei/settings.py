@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
 # Ledger imports started in the browser run in a background thread with a progress bar.
 SAOHEI_IMPORTS_IN_BACKGROUND = env.bool("SAOHEI_IMPORTS_IN_BACKGROUND", default=True)
 
+# The conclusion rate (查结率) the briefing holds the district to: below it, 存在问题 says so.
+SAOHEI_CONCLUSION_RATE_TARGET = env.float("SAOHEI_CONCLUSION_RATE_TARGET", default=0.9)
+
 # Rewards for reports (举报奖励): a proposal above the ceiling is refused.
 SAOHEI_REWARD_CEILING = env.int("SAOHEI_REWARD_CEILING", default=200_000)
 
