@@ -327,7 +327,7 @@ def test_an_edited_template_is_used_and_renumbered(history, settings, tmp_path):
         ("本月完成***件", "***"),
         ("本月完成XX件", "XX"),
         ("对{{ overdue_clues }}条线索限期办结", "overdue_clues"),
-        ("{% if overdue %}未结束", "not a valid template"),
+        ("{% if overdue %}未结束", "格式有误"),
     ],
 )
 def test_an_unfilled_template_refuses_the_document(history, settings, tmp_path, paragraph, message):
@@ -377,7 +377,7 @@ def test_command_writes_the_briefing(history, tmp_path):
     "args, message",
     [
         (["--as-of", "2019-6-31"], "YYYY-MM-DD"),
-        (["--as-of", "2999-01-01"], "has not come yet"),
+        (["--as-of", "2999-01-01"], "尚未到来"),
         (["--as-of", "2019-06-30", "--jurisdiction", "999999"], "999999"),
     ],
 )
@@ -394,7 +394,7 @@ def test_command_writes_no_file_for_a_refused_document(history, settings, tmp_pa
     settings.VAR_DIR = tmp_path
     write_template(tmp_path, ["本月完成***件"])
     out = tmp_path / "briefing.docx"
-    with pytest.raises(CommandError, match="unfilled"):
+    with pytest.raises(CommandError, match="未填写"):
         call_command("briefing", "--as-of", "2019-06-30", "--out", str(out))
     assert not out.exists()
 

@@ -211,9 +211,9 @@ def test_command_writes_the_bulletin_and_refuses_bad_periods(period, tmp_path):
                  stdout=io.StringIO())  # fmt: skip
     assert body(docx.Document(out))[0] == "北湖区扫黑除恶专项斗争线索办理情况通报"
     for args, message in (
-        (["--start", "2019-06-30", "--end", "2019-06-01"], "after"),
+        (["--start", "2019-06-30", "--end", "2019-06-01"], "不能晚于"),
         (["--start", "2019-6-1", "--end", "2019-06-30"], "YYYY-MM-DD"),
-        (["--start", "2019-06-01", "--end", "2999-01-01"], "has not come yet"),
+        (["--start", "2019-06-01", "--end", "2999-01-01"], "尚未到来"),
         (["--start", "2017-01-01", "--end", "2019-06-30"], "366"),
     ):
         target = tmp_path / "refused.docx"
