@@ -205,3 +205,21 @@ def cases_counted(request):
             "stage_labels": dict(Stage.choices),
         },
     )
+
+
+@require_perm("reports.import_indicators")
+def indicator_import(request):
+    """Upload the monthly indicator ledger (docs/indicator-ledger.md): checked and imported
+    in the background, all rows or none, with a progress bar and every problem listed."""
+    from saohei.core.jobs import import_page
+
+    from .forms import IndicatorLedgerUploadForm
+    from .indicators import import_indicator_ledger
+
+    return import_page(
+        request,
+        kind="indicators",
+        form_class=IndicatorLedgerUploadForm,
+        importer=import_indicator_ledger,
+        template="reports/indicator_import.html",
+    )

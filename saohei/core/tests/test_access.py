@@ -51,6 +51,7 @@ PAGES = {
     "dashboard": (CLUE_READERS, 403),
     "figures_clues": (CLUE_READERS, 403),
     "figures_cases": (CLUE_READERS, 403),
+    "indicator_import": (OFFICE_WORKERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
