@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from saohei.cases.choices import GANG_KINDS, AssetKind, AssetMeasure, CaseKind, CheckStatus, Stage
 from saohei.cases.models import Asset, Case, Official, StageMove, Suspect, ThreeWayCheck
@@ -123,8 +123,12 @@ def overdue_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
             extended=Subquery(extension.values("new_deadline")[:1], output_field=CharField()),
         )
         .annotate(
+            # ISO text on both databases (PostgreSQL will not COALESCE date with text).
             deadline_then=Coalesce(
-                "extended", "routed_deadline", F("deadline"), output_field=CharField()
+                Cast("extended", CharField()),
+                "routed_deadline",
+                Cast("deadline", CharField()),
+                output_field=CharField(),
             )
         )
         .filter(deadline_then__lt=as_of.isoformat())
@@ -240,10 +244,11 @@ def figures(as_of: datetime.date, scope: Scope, *, start: datetime.date | None =
 
     transfers = scope.transfers.filter(sent_at__lt=cutoff)
     matrix = transfer_matrix(transfers, start, as_of)
+    # Answer due before the day and, that day, not answered (nor returned) or answered late.
+    open_then = Q(answered_at__isnull=True) | Q(answered_at__gte=cutoff)
+    open_then &= Q(returned_at__isnull=True) | Q(returned_at__gte=cutoff)
     late = transfers.filter(answer_due__lt=as_of).filter(
-        Q(answered_at__isnull=True, returned_at__isnull=True)
-        | Q(answered_at__gte=cutoff)
-        | Q(answered_at__date__gt=F("answer_due"))
+        open_then | Q(answered_at__lt=cutoff, answered_at__date__gt=F("answer_due"))
     )
     if start is not None:
         late = late.filter(sent_at__gte=end_of_day(start - datetime.timedelta(days=1)))

@@ -190,3 +190,25 @@ def test_other_districts_count_nothing_of_ours(history, other_personas, client):
     client.force_login(other_personas[Role.OFFICE_ADMIN])
     body = client.get(reverse("api-stats") + "?as_of=2019-06-30").json()
     assert body["clues_total"] == 0 and body["cases_opened"] == 0
+
+
+def test_overdue_follows_the_deadline_as_it_stood_that_day(personas):
+    """An extension counts from the day it was approved, not before."""
+    from saohei.clues import supervision
+    from saohei.clues.models import ExtensionRequest
+
+    office, police = personas[Role.OFFICE_STAFF], personas[Role.HANDLER]
+    clue = clues.register(
+        office, received_on=D(2019, 6, 3), at=at(D(2019, 6, 3)), source=Source.PUBLIC,
+        category=Category.EVIL_FORCE, subjects="庚", summary="强迫交易",
+    )  # fmt: skip
+    clues.assign(clue, office, police.unit, deadline=D(2019, 6, 10), at=at(D(2019, 6, 4)))
+    clues.accept(clue, police, at=at(D(2019, 6, 5)))
+    request = supervision.request_extension(clue, police, workdays=5, reason="需调取银行流水")
+    supervision.decide_extension(request, personas[Role.OFFICE_ADMIN], approve=True)
+    ExtensionRequest.objects.filter(pk=request.pk).update(decided_at=at(D(2019, 6, 12)))
+    assert request.new_deadline == D(2019, 6, 17)
+    scope = Scope.everything()
+    assert figures(D(2019, 6, 11), scope)["clues_overdue"] == 1  # not yet extended
+    assert figures(D(2019, 6, 14), scope)["clues_overdue"] == 0  # extended to 17 June
+    assert figures(D(2019, 6, 18), scope)["clues_overdue"] == 1
