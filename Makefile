@@ -43,12 +43,14 @@ demo: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-## browser: Debian's chromium and CJK fonts for the end-to-end tests (apt; once)
+## browser: Debian's chromium and CJK fonts for the end-to-end tests, and LibreOffice with
+## poppler for the test that renders a briefing to PDF (apt; once)
 browser:
-	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	@command -v chromium >/dev/null && command -v soffice >/dev/null && \
+	  command -v pdftoppm >/dev/null && fc-list :lang=zh | grep -q . || { \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig >/dev/null; }
+	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui poppler-utils >/dev/null; }
 
 ## test: the whole suite (unit, property, end-to-end)
 test: install browser

@@ -263,29 +263,16 @@ def unfilled(blocks: list[Block]) -> list[str]:
     return [line for line in plain_text(blocks).splitlines() if PLACEHOLDERS.search(line)]
 
 
-def wording_checker():
-    """saohei.reports.wording.check_text, when that module exists."""
-    try:
-        from saohei.reports import wording
-    except ImportError:
-        return None
-    return getattr(wording, "check_text", None)
-
-
 def describe_finding(finding) -> str:
     """第3行：“打黑除恶” → “扫黑除恶” (the wording check's own one-line form)."""
-    as_line = getattr(finding, "as_line", None)
-    return as_line() if callable(as_line) else str(finding)
+    return finding.as_line()
 
 
 def wording_findings(text: str) -> list:
-    checker = wording_checker()
-    if checker is None:
-        return []
-    try:  # a report is not a publicity text: no reporting phone is required
-        return list(checker(text, publicity=False))
-    except TypeError:
-        return list(checker(text))
+    """A report is not a publicity text: no reporting phone is required."""
+    from .wording import check_text
+
+    return list(check_text(text, publicity=False))
 
 
 def check(blocks: list[Block], what: str) -> None:

@@ -338,7 +338,6 @@ def test_an_unfilled_template_refuses_the_document(history, settings, tmp_path, 
 
 
 def test_the_wording_check_refuses_a_wrong_slogan(history, settings, tmp_path):
-    pytest.importorskip("saohei.reports.wording")
     settings.VAR_DIR = tmp_path
     write_template(tmp_path, ["深入开展打黑除恶专项斗争。"])
     with pytest.raises(DocumentError) as refused:
@@ -351,7 +350,9 @@ def test_any_finding_of_the_checker_is_listed(history, monkeypatch):
         def as_line(self):
             return "第3行：“打黑除恶” → “扫黑除恶”"
 
-    monkeypatch.setattr(documents, "wording_checker", lambda: lambda text, **kw: [Finding()])
+    from saohei.reports import wording
+
+    monkeypatch.setattr(wording, "check_text", lambda text, **kw: [Finding()])
     fh = io.BytesIO()
     with pytest.raises(DocumentError, match="第3行：“打黑除恶” → “扫黑除恶”"):
         briefing_document(JUNE, Scope.everything(), fh)
