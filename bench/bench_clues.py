@@ -306,9 +306,12 @@ class Generator:
             if step == "resume":
                 concluded_on = None
             actor = self.people[who]
+            # As clues.actions.assign records it: the deadline of the routing, which the
+            # overdue figure reads back for a past day.
+            data = f'{{"unit": {unit.pk}, "deadline": "{deadline}"}}' if step == "assign" else "{}"
             moves.append(
                 (self.stamp(utc), step, status, to_status)
-                + (actor.pk, actor.unit_id, clue_id, assigned.pk if assigned else None)
+                + (actor.pk, actor.unit_id, clue_id, assigned.pk if assigned else None, data)
             )
             status = to_status
         received_on = local_date(received)
@@ -338,7 +341,7 @@ CLUE_SQL = """INSERT INTO clues_clue (id, created_at, updated_at, number, receiv
  %s, '', TRUE, '', '', FALSE, '', '', '', '', '', '')"""
 MOVE_SQL = """INSERT INTO clues_move (at, action, from_status, to_status, actor_id,
  actor_unit_id, clue_id, unit_id, reason, data)
- VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', '{}')"""
+ VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s)"""
 
 
 def sqlite_indexes(tables: list[str]) -> list[tuple[str, str]]:

@@ -176,6 +176,39 @@ class Clue(TrackedModel):
                 fields=["status", "category", "received_on", "number"],
                 name="clues_clue_status_cat_recv",
             ),
+            # The figures' pass over the clues in id order (saohei.reports.figures): every
+            # column it reads, so it reads this instead of the wide rows.
+            models.Index(
+                fields=[
+                    *("id", "received_on", "jurisdiction"),
+                    *("deadline", "led_to_case", "concluded_on"),
+                ],
+                name="clues_clue_figures_pass",
+            ),
+            # The figures' counts by category, source and day received, and of clues handed
+            # over by member units, without reading rows or sorting them.
+            models.Index(
+                fields=["category", "source", "received_on", "registering_unit", "jurisdiction"],
+                name="clues_clue_figures_received",
+            ),
+            # The few clues marked 是否立案=是 by an imported ledger (figures: clues that led
+            # to a case), without reading the others.
+            models.Index(
+                fields=["concluded_on"],
+                condition=models.Q(led_to_case=True),
+                name="clues_clue_led_to_case",
+            ),
+            # The to-do on every page: open clues past their deadline, counted and the first
+            # ones listed (clues.nav; 1.1 s → ms at 1M clues, bench/bench_figures.py).
+            models.Index(
+                fields=["deadline", "status", "jurisdiction", "category", "received_on"],
+                name="clues_clue_deadline_status",
+            ),
+            # The to-do and the deadline board: named informants not yet told the result.
+            models.Index(
+                fields=["status", "informant_contacted_on", "anonymous", "concluded_on"],
+                name="clues_clue_informants",
+            ),
         ]
 
     def __str__(self):
@@ -244,10 +277,35 @@ class Move(models.Model):
         verbose_name = _("clue move")
         verbose_name_plural = _("clue moves")
         ordering = ["clue", "at", "id"]
-        # Covers the as-of look-up (last move of a clue before a time) without reading rows:
-        # status as of a day over 1M clues, 2.74 s → 1.04 s (bench/bench_clues.py).
+        # Covering the as-of look-up (last move of a clue before a time) took the status as of
+        # a day over 1M clues from 2.74 s to 1.04 s (bench/bench_clues.py); the figures' pass
+        # and sub-look-ups below (bench/bench_figures.py).
         indexes = [
-            models.Index(fields=["clue", "at", "id", "to_status"], name="clues_move_clue_at_status")
+            # The last move of a clue before a time, with the status and handling unit it left,
+            # read from the index alone: the status as of a day (saohei.clues.asof) and the
+            # figures' pass (saohei.reports.figures).
+            models.Index(
+                fields=["clue", "at", "id", "to_status", "unit"], name="clues_move_clue_at_unit"
+            ),
+            # A clue's last routing before a time and the deadline it set (in `data`): the
+            # deadline as of a day, for the clues being verified that day. `action` is in the
+            # index so that SQLite, given it as a parameter, need not read the row to check it.
+            models.Index(
+                fields=["clue", "at", "id", "action", "data"],
+                condition=models.Q(action="assign"),
+                name="clues_move_routing",
+            ),
+            # The few clues merged as duplicates by a day, and the conclusions per month.
+            models.Index(
+                fields=["at", "clue", "to_status"],
+                condition=models.Q(to_status="merged"),
+                name="clues_move_merged",
+            ),
+            models.Index(
+                fields=["at", "clue", "to_status"],
+                condition=models.Q(to_status="concluded"),
+                name="clues_move_concluded",
+            ),
         ]
 
     def __str__(self):
