@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "saohei.transfers",
     "saohei.cases",
     "saohei.reports",
+    "saohei.entities",
+    "saohei.vetting",
 ]
 
 MIDDLEWARE = [

@@ -87,6 +87,30 @@ _CASE_READ = (
 )
 _CASE_AGENCY = (*_CASE_READ, "cases.open_case", "cases.handle_case", "cases.record_check")
 _REPORT_READ = ("reports.view_monthlyvalue", "reports.view_indicator")
+_ENTITY_READ = (
+    "entities.view_person",
+    "entities.view_organization",
+    "entities.view_vehicle",
+    "entities.view_phone",
+    "entities.view_mention",
+    "entities.view_record",
+)
+_ENTITY_EDIT = (
+    *_ENTITY_READ,
+    "entities.add_person",
+    "entities.change_person",
+    "entities.add_organization",
+    "entities.change_organization",
+    "entities.add_vehicle",
+    "entities.change_vehicle",
+    "entities.add_phone",
+    "entities.change_phone",
+    "entities.add_mention",
+    "entities.delete_mention",
+    "entities.import_record",
+)
+_VETTING_READ = ("vetting.view_batch", "vetting.view_candidate", "vetting.view_rule")
+_VETTING = (*_VETTING_READ, "vetting.add_batch", "vetting.decide_candidate")
 _OFFICE = (
     *_CLUE_OFFICE,
     *_TRANSFER,
@@ -94,8 +118,11 @@ _OFFICE = (
     "cases.import_case",
     *_REPORT_READ,
     "reports.import_indicators",
+    *_ENTITY_EDIT,
+    "entities.merge_person",
+    *_VETTING,
 )
-_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY, *_REPORT_READ)
+_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY, *_REPORT_READ, *_ENTITY_EDIT)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICE_ADMIN: (
@@ -108,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clues.approve_reward",
         "clues.*_industry",
         "clues.*_deadlinerule",
+        "vetting.*_rule",
     ),
     Role.OFFICE_STAFF: (*_COMMON, *_OFFICE),
     Role.HANDLER: (*_COMMON, *_AGENCY),
@@ -120,6 +148,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_TRANSFER_READ,
         *_CASE_READ,
         *_REPORT_READ,
+        *_ENTITY_READ,
+        *_VETTING_READ,
     ),
     Role.CLUE_CUSTODIAN: (*_COMMON, *_OFFICE, "clues.reveal_informant"),
     Role.SYSADMIN: (
