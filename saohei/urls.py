@@ -32,6 +32,8 @@ urlpatterns = [
     path("transfers/", include("saohei.transfers.urls")),
     path("cases/", include("saohei.cases.urls")),
     path("reports/", include("saohei.reports.urls")),
+    path("entities/", include("saohei.entities.urls")),
+    path("vetting/", include("saohei.vetting.urls")),
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     path("", include("saohei.core.urls")),
