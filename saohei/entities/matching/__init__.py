@@ -5,11 +5,12 @@ records, screening candidates (saohei.vetting) and the benchmark (bench/bench_ve
 """
 
 from .ids import IdDifference, IdInfo, difference, neighbours, parse_id, to18
-from .matcher import NO_MATCH, Identity, Index, Match, Prepared, Tier, compare, prepare
+from .matcher import NO_MATCH, TIER_RANK, Identity, Index, Match, Prepared, Tier, compare, prepare
 from .names import fold_name, keys_of, readings_of, split_name, swapped_key
 
 __all__ = [
     "NO_MATCH",
+    "TIER_RANK",
     "IdDifference",
     "IdInfo",
     "Identity",
