@@ -59,14 +59,15 @@ def registry(units, personas):
             imported_by=admin,
         )
 
+    court, police = "北湖区人民法院", "北湖公安分局"
     return {
-        "liu": add("刘德华", LIU, RecordKind.GANG_CRIME, datetime.date(2018, 5, 2), "北湖区人民法院",
+        "liu": add("刘德华", LIU, RecordKind.GANG_CRIME, datetime.date(2018, 5, 2), court,
                    "寻衅滋事罪，判处有期徒刑二年"),
-        "zhang": add("张伟", ZHANG, RecordKind.CRIMINAL, datetime.date(2009, 1, 9), "北湖区人民法院",
+        "zhang": add("张伟", ZHANG, RecordKind.CRIMINAL, datetime.date(2009, 1, 9), court,
                      "盗窃罪，判处有期徒刑一年"),
         "wang": add("王建军", WANG, RecordKind.ADMINISTRATIVE, datetime.date(2019, 7, 1),
-                    "北湖公安分局", "殴打他人，行政拘留十日", nicknames="王老三、三哥"),
-        "zhao": add("赵敏", ZHAO, RecordKind.DISCIPLINE, datetime.date(2012, 3, 3), "北湖区纪委监委",
+                    police, "殴打他人，行政拘留十日", nicknames="王老三、三哥"),
+        "zhao": add("赵敏", ZHAO, RecordKind.DISCIPLINE, datetime.date(2012, 3, 3), "区纪委监委",
                     "党内警告"),
     }  # fmt: skip
 
