@@ -172,6 +172,11 @@ class Batch(TrackedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("vetting_batch", args=[self.pk])
+
     def figures(self) -> dict:
         """Screened, confirmed, possible, clean, disqualified (by decision), undecided."""
         counts = self.candidates.aggregate(
@@ -225,6 +230,11 @@ class Candidate(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("vetting_candidate", args=[self.pk])
 
 
 class Hit(models.Model):

@@ -232,6 +232,7 @@ def screen_list(
     screened_on: datetime.date | None = None,
     progress: Progress | None = None,
     job=None,
+    file_name: str = "",
 ) -> tuple[Batch | None, CandidateList]:
     """Read, screen and keep a candidate list as a Batch: (batch, the list read). When the
     list has errors, nothing is written and the batch is None."""
@@ -242,7 +243,7 @@ def screen_list(
         return None, candidates
     screened_on = screened_on or timezone.localdate()
     results = screen(candidates.rows, user, screened_on, progress)
-    name = getattr(fileobj, "name", None) or str(fileobj)
+    name = file_name or getattr(fileobj, "name", None) or str(fileobj)
     name = str(name).replace("\\", "/").rsplit("/", 1)[-1][:200]
     with transaction.atomic():
         batch = Batch.objects.create(
