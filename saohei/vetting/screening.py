@@ -208,7 +208,7 @@ def screen(rows: list[CandidateRow], user, screened_on, progress: Progress | Non
             best = hits[0]
             reasons.append(
                 _("Matches %(record)s: %(why)s")
-                % {"record": best.label, "why": "".join(best.reasons)}
+                % {"record": best.label, "why": " ".join(best.reasons)}
             )
             if len(hits) > 1:
                 reasons.append(_("%(n)s more records found.") % {"n": len(hits) - 1})

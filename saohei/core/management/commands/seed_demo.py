@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from saohei.core.context import acting_as
 
-SEEDERS = ["saohei.orgs.demo", "saohei.clues.demo", "saohei.cases.demo", "saohei.reports.demo"]
+SEEDERS = [
+    "saohei.orgs.demo",
+    "saohei.clues.demo",
+    "saohei.cases.demo",
+    "saohei.reports.demo",
+    "saohei.entities.demo",
+]
 UNITS_ONLY = {"saohei.orgs.demo"}
 
 
@@ -38,12 +44,13 @@ class Command(BaseCommand):
         if scale < 1:
             raise CommandError(_("--scale must be a positive whole number."))
         rng = random.Random(seed)
+        outcomes = {}
         with acting_as(name="seed_demo"), transaction.atomic():
             for module_name in SEEDERS:
                 if units_only and module_name not in UNITS_ONLY:
                     continue
                 self.stdout.write(f"… {module_name}")
-                import_module(module_name).seed(rng, scale)
+                outcomes[module_name] = import_module(module_name).seed(rng, scale) or {}
         from saohei.orgs.demo import DEMO_PASSWORD, account_table
 
         self.stdout.write(
@@ -53,3 +60,9 @@ class Command(BaseCommand):
         )
         for username, name, unit, roles in account_table():
             self.stdout.write(f"  {username:<20} {name:<6} {unit:<12} {roles}")
+        candidates = outcomes.get("saohei.entities.demo", {}).get("candidate_list")
+        if candidates:
+            self.stdout.write(
+                _("A candidate list to try vetting with (upload it under 资格审查): %(path)s")
+                % {"path": candidates}
+            )
