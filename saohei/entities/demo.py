@@ -114,9 +114,10 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
     court, police = "北湖区人民法院", "油城市公安局北湖分局"
     kinds = [
         (RecordKind.CRIMINAL, court,
-         ["故意伤害罪，判处有期徒刑一年", "非法采矿罪，判处拘役六个月", "危险驾驶罪，判处拘役二个月"]),
+         ["故意伤害罪，判处有期徒刑一年", "非法采矿罪，判处拘役六个月",
+          "危险驾驶罪，判处拘役二个月"]),
         (RecordKind.ADMINISTRATIVE, police, ["赌博，行政拘留五日", "寻衅滋事，行政拘留七日"]),
-        (RecordKind.GANG_CRIME, "北湖区人民法院", ["参加恶势力团伙，犯敲诈勒索罪，判处有期徒刑二年"]),
+        (RecordKind.GANG_CRIME, court, ["参加恶势力团伙，犯敲诈勒索罪，判处有期徒刑二年"]),
         (RecordKind.DISCIPLINE, "北湖区纪委监委", ["违反工作纪律，给予政务警告处分"]),
     ]  # fmt: skip
     for _ in range(36 * scale):
