@@ -52,6 +52,8 @@ PAGES = {
     "figures_clues": (CLUE_READERS, 403),
     "figures_cases": (CLUE_READERS, 403),
     "indicator_import": (OFFICE_WORKERS, 403),
+    "record_list": (CLUE_READERS, 403),  # entities.view_record
+    "record_import": (OFFICE_WORKERS | CASE_OPENERS, 403),  # entities.import_record
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {

@@ -1,9 +1,10 @@
 """`manage.py import_ledger KIND FILE.xlsx`: import a ledger (台账), all rows or none.
 
 KIND is `clues` (the clue ledger, DESIGN §6, docs/ledger-format.md), `cases` (the case
-ledger, docs/case-ledger.md) or `indicators` (the monthly indicator ledger,
-docs/indicator-ledger.md). Every problem is printed, one per line, naming sheet, row and
-column, and the exit code is non-zero; nothing is written.
+ledger, docs/case-ledger.md), `records` (the records ledger, 前科劣迹, docs/records-ledger.md)
+or `indicators` (the monthly indicator ledger, docs/indicator-ledger.md). Every problem is
+printed, one per line, naming sheet, row and column, and the exit code is non-zero; nothing
+is written.
 """
 
 import sys
@@ -16,7 +17,7 @@ from saohei.core.context import acting_as
 from saohei.orgs.choices import Role
 from saohei.orgs.models import User
 
-KINDS = ("clues", "cases", "indicators")
+KINDS = ("clues", "cases", "records", "indicators")
 
 
 def _importer(kind: str):
@@ -28,6 +29,17 @@ def _importer(kind: str):
             import_case_ledger,
             _("%(user)s may not import the case ledger."),
             _("Imported %(created)s cases; %(skipped)s already held unchanged were skipped."),
+        )
+    if kind == "records":
+        from saohei.entities.records_ledger import import_records_ledger
+
+        return (
+            import_records_ledger,
+            _("%(user)s may not import the records ledger."),
+            _(
+                "Imported %(created)s records (%(persons)s new persons); %(skipped)s already "
+                "held unchanged were skipped."
+            ),
         )
     if kind == "indicators":
         from saohei.reports.indicators import import_indicator_ledger
@@ -53,7 +65,7 @@ class Command(BaseCommand):
     help = "Import a ledger from an .xlsx file: all rows or none; errors name row and column."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="which ledger: clues, cases or indicators")
+        parser.add_argument("kind", help="which ledger: clues, cases, records or indicators")
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument(
             "--user",
@@ -97,6 +109,7 @@ class Command(BaseCommand):
             "created": result.created,
             "skipped": result.skipped_same,
             "replaced": getattr(result, "replaced", 0),
+            "persons": getattr(result, "persons_created", 0),
         }
         self.stdout.write(summary % counts)
 
