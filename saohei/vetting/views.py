@@ -32,6 +32,7 @@ def batch_list(request):
         Batch.objects.visible_to(request.user)
         .select_related("unit", "created_by")
         .annotate(n=Count("candidates"))
+        .order_by("-created_at", "-id")  # Meta.ordering is not applied to grouped queries
     )
     return render(
         request, "vetting/batch_list.html", {"page": page_of(batches, request.GET.get("page"))}

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_display_order'),
-        ('clues', '0007_remove_clue_clues_clue_figures_pass_and_more'),
+        ('clues', '0006_figures_indexes'),
         ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
