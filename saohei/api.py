@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from saohei.audit.api import AuditEntryViewSet
 from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
+from saohei.entities.api import MentionViewSet, PersonViewSet
 from saohei.orgs.api import UnitViewSet, me
 from saohei.reports.api import stats
 from saohei.transfers.api import TransferViewSet
@@ -17,6 +18,8 @@ router.register("audit-entries", AuditEntryViewSet, basename="auditentry")
 router.register("clues", ClueViewSet, basename="clue")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("cases", CaseViewSet, basename="case")
+router.register("persons", PersonViewSet, basename="person")
+router.register("mentions", MentionViewSet, basename="mention")
 
 urlpatterns = [
     path(

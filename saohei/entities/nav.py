@@ -2,8 +2,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from saohei.core.navigation import NavItem, register
 
-# The records registry (前科劣迹) ----------------------------------------------------------------
+# Persons and organizations -----------------------------------------------------------------
 
 register(
-    NavItem("record_list", _lazy("Records"), lambda u: u.has_perm("entities.view_record"), order=60)
+    NavItem(
+        "person_list",
+        _lazy("Persons and organizations"),
+        lambda u: u.has_perm("entities.view_person"),
+        order=55,
+    )
 )

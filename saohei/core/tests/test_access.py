@@ -54,6 +54,10 @@ PAGES = {
     "indicator_import": (OFFICE_WORKERS, 403),
     "record_list": (CLUE_READERS, 403),  # entities.view_record
     "record_import": (OFFICE_WORKERS | CASE_OPENERS, 403),  # entities.import_record
+    "vetting_batches": (OFFICE_WORKERS | {Role.LEADER_VIEWER}, 403),
+    "vetting_upload": (OFFICE_WORKERS, 403),
+    "vetting_rules": (OFFICE_WORKERS | {Role.LEADER_VIEWER}, 403),
+    "vetting_rule_new": ({Role.OFFICE_ADMIN}, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -102,6 +106,11 @@ NOT_PAGES = {
     "unit_table": "needs ?period= (saohei/reports/tests/test_tables.py, per role)",
     "briefing_download": "a .docx per as-of day (saohei/reports/tests/test_briefing.py, per role)",
     "bulletin_download": "a .docx per period (saohei/reports/tests/test_bulletin.py, per role)",
+    "vetting_progress": "per screening job, its owner only (saohei/vetting/tests/test_views.py)",
+    "vetting_batch": "per batch (saohei/vetting/tests/test_views.py, per role)",
+    "vetting_download": "per batch (saohei/vetting/tests/test_views.py, per role)",
+    "vetting_candidate": "per candidate (saohei/vetting/tests/test_views.py, per role)",
+    "vetting_rule_edit": "per rule (saohei/vetting/tests/test_views.py)",
 }
 
 
