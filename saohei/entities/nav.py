@@ -2,6 +2,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from saohei.core.navigation import NavItem, register
 
+# The records registry (前科劣迹) ----------------------------------------------------------------
+
+register(
+    NavItem("record_list", _lazy("Records"), lambda u: u.has_perm("entities.view_record"), order=60)
+)
+
 # Persons and organizations -----------------------------------------------------------------
 
 register(
