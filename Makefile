@@ -75,8 +75,18 @@ messages: install
 	$(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --ignore 'node_modules/*'
 	$(MANAGE) compilemessages -l zh_Hans --ignore '.venv/*'
 
-bench: install
+## bench: every bench/bench_*.py (minutes; see bench/README.md), with the `bench` extras
+bench: install $(VENV)/.bench-installed
 	for b in bench/bench_*.py; do $(BIN)/python $$b; done
+
+# The `bench` optional dependencies of pyproject.toml (Splink and DuckDB), as `.[bench]` would
+# add them, the project itself still not installed; `make test` does not need them.
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -c 'import tomllib; \
+	  print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))' \
+	  > $(VENV)/requirements-bench.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r $(VENV)/requirements-bench.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static
