@@ -327,3 +327,19 @@ def test_the_case_page_lists_its_mentions(personas, client):
     client.force_login(personas[Role.HANDLER])
     page = client.get(reverse("case_detail", args=[case.number])).content.decode()
     assert reverse("person_detail", args=[suspect.pk]) in page
+
+
+@pytest.mark.django_db
+def test_edit_a_person_within_reach(personas, other_personas, client):
+    office = personas[Role.OFFICE_STAFF]
+    someone = person(office, "张三", valid_id(seq="111"))
+    url = reverse("person_edit", args=[someone.pk])
+    client.force_login(office)
+    assert client.get(url).status_code == 200
+    response = client.post(url, _form("张三", someone.id_number, nicknames="三哥"))
+    assert response.status_code == 302
+    someone.refresh_from_db()
+    assert someone.nicknames == "三哥" and someone.aliases() == ["三哥"]
+    for user in (personas[Role.LEADER_VIEWER], other_personas[Role.OFFICE_STAFF]):
+        client.force_login(user)
+        assert client.get(url).status_code in (403, 404)
