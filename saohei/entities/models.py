@@ -55,6 +55,14 @@ class EntityQuerySet(ScopedQuerySet):
                 | Q(case__in=Case.objects.visible_to(user).values("pk"))
             )
             seen |= Q(entered_by_unit_id=user.unit_id) | Q(Exists(mentions))
+        if not user.has_perm("clues.reveal_informant"):
+            # Informant identity is the clue custodian's alone (DESIGN §4): whoever has been
+            # linked to a clue as its informant is hidden from everyone else, whatever other
+            # part they play.
+            informant = Mention.objects.filter(
+                **{self.mention_field: OuterRef("pk")}, role=MentionRole.INFORMANT
+            )
+            seen &= ~Q(Exists(informant))
         return self.filter(seen)
 
     def scope_editable(self, user):

@@ -343,3 +343,20 @@ def test_edit_a_person_within_reach(personas, other_personas, client):
     for user in (personas[Role.LEADER_VIEWER], other_personas[Role.OFFICE_STAFF]):
         client.force_login(user)
         assert client.get(url).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_a_person_linked_as_informant_is_seen_by_the_custodian_only(personas):
+    custodian, office, handler = (
+        personas[Role.CLUE_CUSTODIAN],
+        personas[Role.OFFICE_STAFF],
+        personas[Role.HANDLER],
+    )
+    clue = clue_in(Status.VERIFYING, personas)  # the handler's unit verifies it
+    informant = person(custodian, "举报人甲", valid_id(seq="777"))
+    subject = person(custodian, "被反映人乙", valid_id(seq="779"))
+    mention(clue, informant, role="informant")
+    mention(clue, subject)
+    assert set(Person.objects.visible_to(custodian)) == {informant, subject}
+    assert set(Person.objects.visible_to(office)) == {subject}
+    assert set(Person.objects.visible_to(handler)) == {subject}
