@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -56,7 +57,7 @@ def write_review(batch: Batch, fileobj) -> None:
     ws.append(
         [
             _("Row"),
-            _("Name"),
+            pgettext("person", "Name"),
             _("Village or unit"),
             _("Position sought"),
             _("Conclusion"),
@@ -85,7 +86,7 @@ def write_review(batch: Batch, fileobj) -> None:
         )
     hits = wb.create_sheet(_("Records found")[:31])
     hits.append(
-        [_("Row"), _("Name"), _("Record"), _("Date"), _("Conclusion"), _("Score"), _("Rules met")]
+        [_("Row"), pgettext("person", "Name"), _("Record"), _("Date"), _("Conclusion"), _("Score"), _("Rules met")]
     )
     for c in candidates:
         for h in c.hits.all():
@@ -155,7 +156,7 @@ def write_document(batch: Batch, fileobj) -> None:
             doc,
             [
                 _("No."),
-                _("Name"),
+                pgettext("person", "Name"),
                 _("Village or unit"),
                 _("Position sought"),
                 _("Conclusion"),
