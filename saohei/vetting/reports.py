@@ -86,7 +86,15 @@ def write_review(batch: Batch, fileobj) -> None:
         )
     hits = wb.create_sheet(_("Records found")[:31])
     hits.append(
-        [_("Row"), pgettext("person", "Name"), _("Record"), _("Date"), _("Conclusion"), _("Score"), _("Rules met")]
+        [
+            _("Row"),
+            pgettext("person", "Name"),
+            _("Record"),
+            _("Date"),
+            _("Conclusion"),
+            _("Score"),
+            _("Rules met"),
+        ]
     )
     for c in candidates:
         for h in c.hits.all():
@@ -164,7 +172,7 @@ def write_document(batch: Batch, fileobj) -> None:
                 _("Decision"),
             ],
             rows,
-            [12, 18, 30, 24, 16, 36, 20],
+            [12, 18, 24, 26, 20, 36, 20],
         )
     else:
         od.body(doc, _("No record, case or clue was found for any candidate."))
@@ -184,7 +192,7 @@ def write_document(batch: Batch, fileobj) -> None:
             )
     else:
         od.body(doc, _("No candidate has been disqualified yet."))
-    od.blank(doc)
-    od.signature(doc, batch.unit.name, cn_date(timezone.localdate()))
+    issuer, _date = od.signature(doc, batch.unit.name, cn_date(timezone.localdate()))
+    issuer.paragraph_format.keep_with_next = True  # the date never stands alone on a page
     od.fit_characters(doc)
     doc.save(fileobj)

@@ -247,7 +247,7 @@ def screen_list(
     name = str(name).replace("\\", "/").rsplit("/", 1)[-1][:200]
     with transaction.atomic():
         batch = Batch.objects.create(
-            title=title or name,
+            title=title or name.rsplit(".", 1)[0],
             file_name=name,
             jurisdiction=user.unit.jurisdiction,
             unit=user.unit,
