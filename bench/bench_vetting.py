@@ -208,7 +208,7 @@ def one_slip_rechecked(a: str, b: str) -> int | None:
 
 def screen_prototype(data: Dataset, index: Index) -> Outcome:
     from saohei.entities.matching import matcher
-    from saohei.entities.matching.ids import IdDifference, check_character
+    from saohei.entities.matching.ids import CHECK, WEIGHTS, IdDifference, check_character
 
     original_difference, original_neighbours = matcher.difference, matcher.neighbours
 
@@ -222,11 +222,13 @@ def screen_prototype(data: Dataset, index: Index) -> Outcome:
         yield from original_neighbours(id18)
         if check_character(id18[:17]) != id18[17]:
             return  # an invalid number is a plain slip: the neighbours above have it
+        total = sum(int(c) * w for c, w in zip(id18[:17], WEIGHTS, strict=True))
         for i in range(17):
-            for other in "0123456789":
-                if other != id18[i]:
-                    first17 = f"{id18[:i]}{other}{id18[i + 1 : 17]}"
-                    yield first17 + check_character(first17)
+            digit = int(id18[i])
+            for other in range(10):
+                if other != digit:  # the check character follows the sum, digit by digit
+                    check = CHECK[(total + WEIGHTS[i] * (other - digit)) % 11]
+                    yield f"{id18[:i]}{other}{id18[i + 1 : 17]}{check}"
 
     out = Outcome("ours + fix")
     matcher.difference, matcher.neighbours = difference, neighbours
