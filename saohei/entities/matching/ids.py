@@ -68,6 +68,7 @@ def parse_id(value: str | None) -> IdInfo | None:
 @dataclass(frozen=True)
 class IdDifference:
     """How two 18-digit numbers differ: `kind` is "same", "one_digit" (at `positions[0]`),
+    "recomputed" (one digit at `positions[0]` and a check character that agrees with it),
     "transposed" (adjacent `positions`) or "different"; positions count from 1 as people
     count them."""
 
@@ -83,6 +84,11 @@ def difference(a: str, b: str) -> IdDifference:
     apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(apart) == 1:
         return IdDifference("one_digit", (apart[0] + 1,))
+    if len(apart) == 2 and apart[1] == 17 and check_ok(a) and check_ok(b):
+        # One wrong digit in a number whose check character was then worked out again (a
+        # system that "corrects" the check, or a card reissued with a registry error): both
+        # numbers are valid, but they are one slip apart.
+        return IdDifference("recomputed", (apart[0] + 1,))
     if (
         len(apart) == 2
         and apart[1] == apart[0] + 1
@@ -104,3 +110,17 @@ def neighbours(id18: str) -> Iterator[str]:
     for i in range(17):
         if id18[i] != id18[i + 1]:
             yield f"{id18[:i]}{id18[i + 1]}{id18[i]}{id18[i + 2 :]}"
+    # One digit changed and the check character worked out again: the weighted sum moves by
+    # the weight times the change, so each variant's check character costs one addition.
+    total = sum(int(c) * w for c, w in zip(id18[:17], WEIGHTS, strict=True))
+    for i, char in enumerate(id18[:17]):
+        digit = int(char)
+        for other in range(10):
+            if other != digit:
+                check = CHECK[(total + WEIGHTS[i] * (other - digit)) % 11]
+                if check != id18[17]:  # the same check character is the plain slip above
+                    yield f"{id18[:i]}{other}{id18[i + 1 : 17]}{check}"
+
+
+def check_ok(id18: str) -> bool:
+    return len(id18) == 18 and id18[:17].isdigit() and check_character(id18[:17]) == id18[17]

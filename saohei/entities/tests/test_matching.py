@@ -83,7 +83,20 @@ def test_neighbours_hold_every_single_slip():
     assert VALID[:17] + "5" in near  # the check character itself mistyped
     assert VALID[:6] + VALID[7] + VALID[6] + VALID[8:] in near
     assert VALID not in near
-    assert len(near) == 17 * 9 + 10 + sum(VALID[i] != VALID[i + 1] for i in range(17))
+    recomputed = id18(VALID[:9] + "8" + VALID[10:17])
+    assert recomputed in near  # one wrong digit, the check character worked out again
+    plain = 17 * 9 + 10 + sum(VALID[i] != VALID[i + 1] for i in range(17))
+    assert plain + 17 * 9 - 2 <= len(near) <= plain + 17 * 9
+
+
+def test_a_slip_with_its_check_character_recomputed_is_still_a_slip():
+    other = id18(VALID[:9] + "8" + VALID[10:17])
+    assert parse_id(other).valid
+    assert difference(VALID, other).kind == "recomputed"
+    assert compare(Identity("张伟", VALID), Identity("张伟", other)).tier == "possible"
+    assert compare(Identity("李四", VALID), Identity("张伟", other)).tier == "none"
+    index = Index([("x", Identity("张伟", other))])
+    assert [k for k, _ in index.search(Identity("张伟", VALID))] == ["x"]
 
 
 # Names -------------------------------------------------------------------------------------
