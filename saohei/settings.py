@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "saohei.reports",
     "saohei.entities",
     "saohei.vetting",
+    "saohei.linkage",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/", include("saohei.reports.urls")),
     path("entities/", include("saohei.entities.urls")),
     path("vetting/", include("saohei.vetting.urls")),
+    path("linkage/", include("saohei.linkage.urls")),
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     path("", include("saohei.core.urls")),

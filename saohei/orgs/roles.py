@@ -109,6 +109,12 @@ _ENTITY_EDIT = (
     "entities.delete_mention",
     "entities.import_record",
 )
+_LINKAGE_READ = (
+    "linkage.view_series",
+    "linkage.view_linksuggestion",
+    "entities.view_tie",
+)
+_LINKAGE = (*_LINKAGE_READ, "linkage.decide_link", "entities.add_tie", "entities.delete_tie")
 _VETTING_READ = ("vetting.view_batch", "vetting.view_candidate", "vetting.view_rule")
 _VETTING = (*_VETTING_READ, "vetting.add_batch", "vetting.decide_candidate")
 _OFFICE = (
@@ -121,8 +127,9 @@ _OFFICE = (
     *_ENTITY_EDIT,
     "entities.merge_person",
     *_VETTING,
+    *_LINKAGE,
 )
-_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY, *_REPORT_READ, *_ENTITY_EDIT)
+_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY, *_REPORT_READ, *_ENTITY_EDIT, *_LINKAGE)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICE_ADMIN: (
@@ -150,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_REPORT_READ,
         *_ENTITY_READ,
         *_VETTING_READ,
+        *_LINKAGE_READ,
     ),
     Role.CLUE_CUSTODIAN: (*_COMMON, *_OFFICE, "clues.reveal_informant"),
     Role.SYSADMIN: (
