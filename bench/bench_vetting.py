@@ -15,7 +15,8 @@ Ours (saohei.entities.matching): a candidate counts as predicted to match when s
 returns anything of tier 确认 or 疑似; a true positive when the true registry person is
 among what it returns. Timed apart, as the product does them apart: the keys (fold_name,
 readings: computed once when a record is imported, and stored), the Index built from the
-stored keys, and the screening (search() for every candidate, its keys included).
+stored keys in one bulk build (Index(entries), the product's path), and the screening
+(search() for every candidate, its keys included).
 
 Splink (DuckDB backend, link_only, registry x candidates), on the same columns: the name as
 written, its pinyin (toneless, the main reading of each character, computed the same way on
@@ -61,7 +62,6 @@ PARSER.add_argument("--candidates", type=int, default=10_000)
 PARSER.add_argument("--seed", type=int, default=6)
 PARSER.add_argument("--true-share", type=float, default=0.3, help="registry persons' share")
 PARSER.add_argument("--no-splink", action="store_true", help="our matcher only")
-PARSER.add_argument("--no-prototype", action="store_true", help="without the prototype fix")
 PARSER.add_argument("--u-pairs", type=float, default=1e7, help="Splink's u sampling pairs")
 PARSER.add_argument("--examples", type=int, default=2, help="misses shown per kind")
 
@@ -125,15 +125,15 @@ def clear_caches() -> None:
 
 
 def build(data: Dataset, keys: list[tuple[str, str]]) -> Index:
-    """The Index from the stored keys, as a vetting run builds it from the records."""
-    index = Index()
-    for p, (name_key, readings) in zip(data.registry, keys, strict=True):
-        identity = Identity(p.name, p.id_number, p.aliases)
-        index.add(p.pid, prepare(identity, name_key=name_key, readings=readings))
-    return index
+    """The Index from the stored keys, as a vetting run builds it from the records: in one
+    bulk build (Index(entries), i.e. add_many), the product's path."""
+    return Index(
+        (p.pid, prepare(Identity(p.name, p.id_number, p.aliases), name_key=k, readings=r))
+        for p, (k, r) in zip(data.registry, keys, strict=True)
+    )
 
 
-def run_ours(data: Dataset) -> tuple[Outcome, Index, list]:
+def run_ours(data: Dataset) -> tuple[Outcome, Index]:
     out = Outcome("ours")
     clear_caches()
     gc.collect()
@@ -150,25 +150,7 @@ def run_ours(data: Dataset) -> tuple[Outcome, Index, list]:
     out.memory = f"index {after - before:,.0f} MB"
 
     screen(data, index, out)
-    return out, index, keys
-
-
-def build_prototype(data: Dataset, keys: list) -> float:
-    """PROTOTYPE, not the product's matcher: the same build with the cyclic garbage collector
-    paused, as Index could do around a bulk load (each add makes several new containers, and
-    the collector's passes over millions of them cost about as much as the adds)."""
-    clear_caches()
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        index = build(data, keys)
-        seconds = time.perf_counter() - start
-    finally:
-        gc.enable()
-    del index
-    gc.collect()
-    return seconds
+    return out, index
 
 
 def screen(data: Dataset, index: Index, out: Outcome) -> None:
@@ -180,63 +162,6 @@ def screen(data: Dataset, index: Index, out: Outcome) -> None:
             if pid == c.truth:
                 out.confirmed[match.tier] += 1
     out.times["screen"] = time.perf_counter() - start
-
-
-# PROTOTYPE, not the product's matcher: a fix measured here for the matcher's owner. A number
-# keyed with one wrong digit into a system that recomputed the check character differs from
-# the true one in that digit *and* the check character, and both are valid: the matcher calls
-# that "different" (-40) and its ID blocking does not look there. The prototype treats it as
-# the one-digit slip it is (when both numbers are valid) and, for a valid typed number, also
-# looks up the one-digit variants with their check character recomputed. It swaps the two
-# functions matcher.py calls for the duration of one screening of the same index.
-
-
-def one_slip_rechecked(a: str, b: str) -> int | None:
-    """The position (from 1) of the one differing digit of two valid numbers that differ in
-    one of the first 17 digits and, as a consequence, in the check character."""
-    from saohei.entities.matching.ids import check_character
-
-    if len(a) != 18 or len(b) != 18 or a[17] == b[17]:
-        return None
-    apart = [i for i in range(17) if a[i] != b[i]]
-    if len(apart) != 1:
-        return None
-    if check_character(a[:17]) != a[17] or check_character(b[:17]) != b[17]:
-        return None
-    return apart[0] + 1
-
-
-def screen_prototype(data: Dataset, index: Index) -> Outcome:
-    from saohei.entities.matching import matcher
-    from saohei.entities.matching.ids import CHECK, WEIGHTS, IdDifference, check_character
-
-    original_difference, original_neighbours = matcher.difference, matcher.neighbours
-
-    def difference(a: str, b: str) -> IdDifference:
-        found = original_difference(a, b)
-        if found.kind == "different" and (position := one_slip_rechecked(a, b)):
-            return IdDifference("one_digit", (position,))
-        return found
-
-    def neighbours(id18: str):
-        yield from original_neighbours(id18)
-        if check_character(id18[:17]) != id18[17]:
-            return  # an invalid number is a plain slip: the neighbours above have it
-        total = sum(int(c) * w for c, w in zip(id18[:17], WEIGHTS, strict=True))
-        for i in range(17):
-            digit = int(id18[i])
-            for other in range(10):
-                if other != digit:  # the check character follows the sum, digit by digit
-                    check = CHECK[(total + WEIGHTS[i] * (other - digit)) % 11]
-                    yield f"{id18[:i]}{other}{id18[i + 1 : 17]}{check}"
-
-    out = Outcome("ours + fix")
-    matcher.difference, matcher.neighbours = difference, neighbours
-    try:
-        screen(data, index, out)
-    finally:
-        matcher.difference, matcher.neighbours = original_difference, original_neighbours
-    return out
 
 
 # Splink -------------------------------------------------------------------------------------
@@ -436,10 +361,8 @@ def print_table(data: Dataset, columns: list[tuple[str, Outcome]]) -> None:
     print(f"{pad('ours: index + screening', 44)} {fmt(total):>9}   target < "
           f"{fmt(TARGETS['seconds']):<6} {verdict(total < TARGETS['seconds'])}"
           f"  (with the keys: {fmt(total + t['keys'])})")  # fmt: skip
-    for label, o in columns[1:]:
-        if "screen" in o.times:
-            print(f"{pad(label + ': screening (same index)', 44)} {fmt(o.times['screen']):>9}")
-        elif "train" in o.times:
+    for _, o in columns[1:]:
+        if "train" in o.times:
             print(f"{pad('Splink: pinyin and ID columns', 44)} {fmt(o.times['keys']):>9}")
             print(f"{pad('Splink: load, train (prior, u, EM x 2)', 44)} {fmt(o.times['train']):>9}")
             print(f"{pad('Splink: predict and fetch', 44)} {fmt(o.times['predict']):>9}")
@@ -506,11 +429,9 @@ def main() -> None:
           f"registry, {args.candidates - true_n:,} not; {aliases:,} registry persons with a "
           f"nickname or former name", flush=True)  # fmt: skip
 
-    ours, index, keys = run_ours(data)
+    ours, index = run_ours(data)
     print(f"ours: screened in {fmt(ours.times['screen'])}", flush=True)
     columns: list[tuple[str, Outcome]] = [("ours", ours)]
-    if not args.no_prototype:
-        columns.append(("ours + fix†", screen_prototype(data, index)))
     splinks: list[tuple[str, Outcome]] = []
     if not args.no_splink:
         s, scored, info = run_splink(data, args.seed, args.u_pairs)
@@ -523,24 +444,11 @@ def main() -> None:
         splinks.append((f"Splink p>={t:g}*", oracle))
     columns += splinks
     print_table(data, columns)
-    if not args.no_prototype:
-        print("  † PROTOTYPE, not the product's matcher: a one-digit slip whose check character "
-              "was recomputed counts as a slip (bench_vetting.screen_prototype)")  # fmt: skip
     if splinks:
         print("  * the threshold that maximises Splink's F1, chosen with the truth (an oracle "
               "no user has)")  # fmt: skip
     print_kinds(data, columns)
     print_misses(data, ours, index, args.examples)
-    if not args.no_prototype:
-        del index
-        gc.collect()
-        seconds = build_prototype(data, keys)
-        total = seconds + ours.times["screen"]
-        print(f"\n{pad('ours + fix‡: index, cyclic GC paused', 44)} {fmt(seconds):>9}")
-        print(f"{pad('ours + fix‡: index + screening', 44)} {fmt(total):>9}   target < "
-              f"{fmt(TARGETS['seconds']):<6} {verdict(total < TARGETS['seconds'])}")  # fmt: skip
-        print("  ‡ PROTOTYPE, not the product's matcher: gc.disable() around the bulk add "
-              "(bench_vetting.build_prototype)")  # fmt: skip
 
 
 if __name__ == "__main__":
