@@ -59,6 +59,7 @@ from .defaults import ensure_default_lists
 from .models import Asset, Case, Charge, Disposal, Official, Suspect
 
 COURT = "北湖区人民法院"
+OIL_TANKER = "黑E·5T782"  # the tanker of both solved oil thefts (saohei.entities.demo links it)
 DAY = datetime.timedelta(days=1)
 
 
@@ -581,7 +582,7 @@ def _oil_cases(d: _Demo) -> list[Case]:
         clues=first,
         summary=(
             f"{leader}伙同{partner}，夜间在采油三厂4号井私接管线盗取原油，"
-            "用改装罐车运至外地销售；追回原油1.85吨。"
+            f"用改装罐车（{OIL_TANKER}）运至外地销售；追回原油1.85吨。"
         ),
         is_oil=True,
         crude_oil_tonnes=Decimal("1.850"),
@@ -598,12 +599,14 @@ def _oil_cases(d: _Demo) -> list[Case]:
     d.move(case, "indict", "procuratorate", opened + 90 * DAY, unit="court")
     d.move(case, "close", "court", opened + 140 * DAY, closing_reason=ClosingReason.JUDGMENT)
     cases.append(case)
-    # 2. Mining bitcoin on the oil field's power and selling its oil.
+    # 2. Mining bitcoin on the oil field's power and selling its oil. The first case's
+    # partner is back, with the same tanker: the two are one series (串并, issue 7).
+    first_partner = Suspect.objects.get(case=case, name=partner)
     second = clues[1:2]
     opened = second[0].received_on + d.jitter(8, 12) if second else datetime.date(2018, 12, 14)
     d.bring(second, "police_yt", opened)
     leader = second[0].subjects if second else d.names(1)[0]
-    (partner,) = d.names(1, taken=[leader])
+    d.names(1, taken=[leader])  # drawn as before, so the rest of the demo stays the same
     case = d.open(
         "police_yt",
         opened,
@@ -614,7 +617,7 @@ def _oil_cases(d: _Demo) -> list[Case]:
         summary=(
             f"{leader}伙同{partner}，在采油三厂7号井、12号井旁私搭简易房，"
             "私接油田抽油机供电线路，架设比特币矿机330台昼夜“挖矿”，"
-            "并从井口盗取原油出售；查扣矿机330台，追回原油2.16吨。"
+            f"并从井口盗取原油，用改装罐车（{OIL_TANKER}）运出售卖；查扣矿机330台，追回原油2.16吨。"
         ),
         is_oil=True,
         crude_oil_tonnes=Decimal("2.160"),
@@ -627,6 +630,9 @@ def _oil_cases(d: _Demo) -> list[Case]:
             (partner, SuspectRole.MEMBER, SuspectOutcome.SENTENCED, "有期徒刑二年"),
         ],
     )
+    again = Suspect.objects.get(case=case, name=partner)
+    again.id_number = first_partner.id_number
+    again.save()
     Asset.objects.create(
         case=case,
         kind=AssetKind.EQUIPMENT,

@@ -20,7 +20,7 @@ from saohei.orgs.models import Unit, User
 
 from .choices import RecordKind
 from .matching.ids import check_character
-from .models import Person, Record
+from .models import Mention, Person, Record, Vehicle
 
 
 def _id(first17: str) -> str:
@@ -80,6 +80,7 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
     path = write_candidate_list(candidate_list_path())
     if Record.objects.exists():
         return {"records": 0, "candidate_list": str(path)}
+    mentions = _case_entities()
     office = Unit.objects.filter(kind="office").order_by("pk").first()
     importer = User.objects.filter(username="office_staff").first()
     if office is None or importer is None:
@@ -124,4 +125,58 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
         kind, body, texts = rng.choice(kinds)
         on = datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randrange(3400))
         add(chinese_name(rng), id_number(rng), "", kind, on, body, rng.choice(texts))
-    return {"records": made, "candidate_list": str(path)}
+    return {"records": made, "mentions": mentions, "candidate_list": str(path)}
+
+
+def _case_entities() -> int:
+    """Persons for the demo cases' suspects (one person per ID number, so the man caught in
+    both oil thefts is one person) and officials, and the oil thieves' tanker, each mentioned
+    by its case: what case linking and the networks work from (issue 7)."""
+    from saohei.cases.demo import OIL_TANKER
+    from saohei.cases.models import Case, Official, Suspect
+
+    by_id: dict[str, Person] = {}
+    made = 0
+
+    def person_for(case, name, number="", **fields):
+        if number and number in by_id:
+            return by_id[number]
+        person = Person.objects.create(
+            name=name,
+            id_number=number,
+            jurisdiction=case.jurisdiction,
+            entered_by_unit=case.opening_unit,
+            **fields,
+        )
+        if number:
+            by_id[number] = person
+        return person
+
+    for suspect in Suspect.objects.select_related("case").order_by("case__opened_on", "pk"):
+        case = suspect.case
+        person = person_for(case, suspect.name, suspect.id_number or "")
+        Mention.objects.create(case=case, person=person, role="suspect")
+        made += 1
+    for official in Official.objects.select_related("case").order_by("pk"):
+        case = official.case
+        person = person_for(
+            case,
+            official.name,
+            is_public_official=official.is_public_official,
+            employer=official.employer,
+            position=official.position,
+        )
+        Mention.objects.create(case=case, person=person, role="official")
+        made += 1
+    oil = list(Case.objects.filter(is_oil=True, summary__contains=OIL_TANKER).order_by("opened_on"))
+    if oil:
+        tanker = Vehicle.objects.create(
+            plate=OIL_TANKER,
+            description="改装罐车",
+            jurisdiction=oil[0].jurisdiction,
+            entered_by_unit=oil[0].opening_unit,
+        )
+        for case in oil:
+            Mention.objects.create(case=case, vehicle=tanker, role="subject", note="作案车辆")
+            made += 1
+    return made
