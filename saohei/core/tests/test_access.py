@@ -129,6 +129,8 @@ NOT_PAGES = {
     "vetting_download": "per batch (saohei/vetting/tests/test_views.py, per role)",
     "vetting_candidate": "per candidate (saohei/vetting/tests/test_views.py, per role)",
     "vetting_rule_edit": "per rule (saohei/vetting/tests/test_views.py)",
+    "network": "per person, organization, clue or case (saohei/linkage/tests/test_network.py)",
+    "network_edges": "per person, organization, clue or case (linkage/tests/test_network.py)",
 }
 
 

@@ -1,0 +1,204 @@
+"""The network page (打伞破网): the graph around a person, organization, clue or case drawn
+with Cytoscape.js, the shortest paths from gang members to public officials and the
+centrality ranking beside it, and its edges as an .xlsx ledger. The graph and what it says
+come from saohei.linkage.network; this module only turns them into a page or a sheet."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from saohei.cases.choices import SuspectRole
+from saohei.core.decorators import require_perm
+from saohei.core.xlsx import attachment_response, write_ledger_sheet
+from saohei.entities.choices import MentionRole
+from saohei.entities.ties import TieKind
+
+from . import network as graphs
+
+KINDS = ("person", "organization", "clue", "case", "suspect", "official")
+
+# Colour classes: (label, fill colour). The legend and the drawing read the same table.
+ROLE_STYLE = {
+    "leader": (_lazy("ringleader"), "#922b21"),
+    "core": (_lazy("core member"), "#e74c3c"),
+    "member": (_lazy("gang member"), "#f1948a"),
+    "suspect": (_lazy("suspect"), "#e67e22"),
+    "official": (_lazy("public official"), "#8e44ad"),
+    "subject": (_lazy("reported subject"), "#f5b041"),
+    "victim": (_lazy("victim"), "#2e86c1"),
+    "witness": (_lazy("witness"), "#85c1e9"),
+    "person": (_lazy("person"), "#aab7b8"),
+    "organization": (_lazy("organization"), "#17a589"),
+    "vehicle": (_lazy("vehicle"), "#5d6d7e"),
+    "phone": (_lazy("phone"), "#34495e"),
+    "clue": (_lazy("clue"), "#f7dc6f"),
+    "case": (_lazy("case"), "#d5d8dc"),
+    "gang_case": (_lazy("gang case"), "#641e16"),
+    "umbrella_case": (_lazy("umbrella case"), "#4a235a"),
+}
+EDGE_KINDS = {
+    "mention": _lazy("mentioned"),
+    "suspect": _lazy("suspect in"),
+    "official": _lazy("official involved"),
+    "tie": _lazy("tie"),
+    "phone": _lazy("uses phone"),
+    "protects": _lazy("umbrella case of"),
+    "source": _lazy("opened from clue"),
+}
+NODE_KINDS = {
+    "person": _lazy("person"),
+    "named": _lazy("person (not on record)"),
+    "organization": _lazy("organization"),
+    "vehicle": _lazy("vehicle"),
+    "phone": _lazy("phone"),
+    "clue": _lazy("clue"),
+    "case": _lazy("case"),
+}
+
+
+def edge_label(edge: graphs.Edge) -> str:
+    if edge.kind == "mention":
+        return str(dict(MentionRole.choices).get(edge.label, edge.label))
+    if edge.kind == "suspect":
+        return str(dict(SuspectRole.choices).get(edge.label, edge.label))
+    if edge.kind == "tie":
+        return str(dict(TieKind.choices).get(edge.label, edge.label))
+    if edge.kind == "official":
+        return (
+            f"{EDGE_KINDS['official']} · {edge.label}" if edge.label else str(EDGE_KINDS[edge.kind])
+        )
+    return str(EDGE_KINDS.get(edge.kind, edge.kind))
+
+
+def _k(request) -> int:
+    try:
+        return max(1, min(graphs.MAX_K, int(request.GET.get("k", 2))))
+    except ValueError:
+        return 2
+
+
+def _graph(request, kind: str, pk: int) -> graphs.Graph:
+    if kind not in KINDS:
+        raise Http404
+    try:
+        return graphs.build(request.user, (kind, pk), k=_k(request))
+    except LookupError:
+        raise Http404 from None
+
+
+def _network_url(node: graphs.Node, k: int) -> str:
+    if node.network is None:
+        return ""
+    return reverse("network", args=list(node.network)) + f"?k={k}"
+
+
+def elements(graph: graphs.Graph) -> list[dict]:
+    """The graph as Cytoscape.js elements."""
+    out = []
+    for node in graph.nodes.values():
+        role = node.role
+        out.append(
+            {
+                "group": "nodes",
+                "data": {
+                    "id": node.id,
+                    "label": node.label,
+                    "kind": node.kind,
+                    "kindLabel": str(NODE_KINDS[node.kind]),
+                    "role": role,
+                    "roleLabel": str(ROLE_STYLE[role][0]),
+                    "color": ROLE_STYLE[role][1],
+                    "official": node.official,
+                    "center": node.id == graph.center,
+                    "depth": node.depth,
+                    "note": node.note,
+                    "detail": node.detail_url,
+                    "network": _network_url(node, graph.k),
+                },
+            }
+        )
+    for i, edge in enumerate(graph.edges.values()):
+        out.append(
+            {
+                "group": "edges",
+                "data": {
+                    "id": f"e{i}",
+                    "source": edge.source,
+                    "target": edge.target,
+                    "kind": edge.kind,
+                    "label": edge_label(edge),
+                },
+            }
+        )
+    return out
+
+
+@require_perm("entities.view_tie")
+def network(request, kind, pk):
+    graph = _graph(request, kind, pk)
+    analysis = graphs.analyse(graph)
+    center = graph.nodes[graph.center]
+    used = {n.role for n in graph.nodes.values()}
+    legend = [(role, label, colour) for role, (label, colour) in ROLE_STYLE.items() if role in used]
+    paths = [
+        {
+            "member": row.member,
+            "official": row.official,
+            "length": row.length,
+            "steps": [(node, edge_label(edge) if edge else "") for node, edge in row.steps],
+            "ids": json.dumps([node.id for node, _edge in row.steps]),
+        }
+        for row in analysis.paths
+    ]
+    for row in analysis.centrality:
+        row.role_label = ROLE_STYLE[row.node.role][0]
+    return render(
+        request,
+        "linkage/network.html",
+        {
+            "graph": graph,
+            "center": center,
+            "kind": kind,
+            "pk": pk,
+            "k": graph.k,
+            "ks": range(1, graphs.MAX_K + 1),
+            "elements": elements(graph),
+            "legend": legend,
+            "paths": paths,
+            "paths_total": analysis.paths_total,
+            "centrality": analysis.centrality,
+            "edge_count": len(graph.edges),
+        },
+    )
+
+
+@require_perm("entities.view_tie")
+def network_edges(request, kind, pk):
+    """The edges of the network as a ledger: from, its type, the link, to, its type."""
+    graph = _graph(request, kind, pk)
+    nodes = graph.nodes
+    rows = [
+        [
+            nodes[e.source].label,
+            str(NODE_KINDS[nodes[e.source].kind]),
+            str(EDGE_KINDS.get(e.kind, e.kind)),
+            edge_label(e),
+            nodes[e.target].label,
+            str(NODE_KINDS[nodes[e.target].kind]),
+            e.note,
+        ]
+        for e in graph.edges.values()
+    ]
+    center = nodes[graph.center]
+    title = _("Network of %(name)s (%(k)s steps)") % {"name": center.label, "k": graph.k}
+    headers = [_("From"), _("Type"), _("Link"), _("Role or tie"), _("To"), _("Type"), _("Note")]
+    return attachment_response(
+        lambda f: write_ledger_sheet(f, title, headers, [24, 12, 14, 16, 24, 12, 30], rows),
+        f"{title}.xlsx",
+    )

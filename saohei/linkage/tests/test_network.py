@@ -1,0 +1,272 @@
+"""Networks (打伞破网) on small hand-built graphs: what k steps out contains, the path from a
+gang leader to the official who protected the gang, centrality, that informants and persons
+out of reach never appear, the page per role and the edges as .xlsx."""
+
+import io
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from saohei.cases import actions
+from saohei.cases.choices import CaseKind, OfficialRank, SuspectRole
+from saohei.cases.models import Official, Suspect
+from saohei.cases.tests.factories import OPENED, gang_case
+from saohei.clues.choices import Status
+from saohei.clues.tests.factories import clue_in
+from saohei.entities.models import Phone
+from saohei.entities.tests.test_persons import mention, person, valid_id
+from saohei.entities.ties import Tie, TieKind
+from saohei.linkage import network
+from saohei.orgs.choices import Role
+
+
+def labels(graph) -> set[str]:
+    return {n.label for n in graph.nodes.values()}
+
+
+def tie(a, b, kind=TieKind.FAMILY):
+    return Tie.objects.create(person=a, other_person=b, kind=kind)
+
+
+@pytest.fixture
+def umbrella(personas):
+    """A gang case with its leader (a person on record, by ID number), a core member and a
+    member (not on record), and the umbrella case that protected it with a court official."""
+    gang = gang_case(personas, clues=1)
+    leader_id = valid_id(seq="101")
+    leader = person(personas[Role.OFFICE_STAFF], "张三", leader_id)
+    Suspect.objects.create(case=gang, name="张三", id_number=leader_id, role=SuspectRole.LEADER)
+    Suspect.objects.create(case=gang, name="李四", role=SuspectRole.CORE)
+    Suspect.objects.create(case=gang, name="王五", role=SuspectRole.MEMBER)
+    shield = actions.open_case(
+        personas[Role.DISCIPLINE],
+        name="北湖区法院执行局副局长赵六充当保护伞案",
+        kind=CaseKind.UMBRELLA,
+        opened_on=OPENED,
+        protects=gang,
+    )
+    Official.objects.create(
+        case=shield, name="赵六", employer="北湖区法院", position="执行局副局长",
+        rank=OfficialRank.SECTION,
+    )  # fmt: skip
+    return {"gang": gang, "leader": leader, "shield": shield}
+
+
+# k steps out --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_k_steps_out_along_ties_and_phones(personas):
+    office = personas[Role.OFFICE_STAFF]
+    a, b, c, d = (person(office, n, valid_id(seq=s)) for n, s in
+                  (("甲", "201"), ("乙", "202"), ("丙", "203"), ("丁", "204")))  # fmt: skip
+    tie(a, b, TieKind.SPOUSE)
+    tie(c, b, TieKind.PARTNER)  # either direction is one step
+    c.phones = "139-0000-1111"
+    c.save()
+    d.phones = "13900001111"
+    d.save()
+    Phone.objects.create(number="13900001111", jurisdiction=office.unit.jurisdiction)
+
+    def around(k):
+        return labels(network.build(office, ("person", a.pk), k=k))
+
+    assert around(1) == {"甲", "乙"}
+    assert around(2) == {"甲", "乙", "丙"}
+    assert around(3) == {"甲", "乙", "丙", "13900001111"}
+    graph = network.build(office, ("person", d.pk), k=2)
+    assert labels(graph) == {"丁", "13900001111", "丙"}  # a shared phone joins them
+    assert {n.depth for n in graph.nodes.values()} == {0, 1, 2}
+
+
+@pytest.mark.django_db
+def test_k_steps_out_through_cases(personas, umbrella):
+    admin = personas[Role.OFFICE_ADMIN]  # the office head reads umbrella cases
+    gang, shield = umbrella["gang"], umbrella["shield"]
+
+    def around(k):
+        return network.build(admin, ("person", umbrella["leader"].pk), k=k)
+
+    one, two, three = around(1), around(2), around(3)
+    assert labels(one) == {"张三", str(gang)}
+    clue = gang.clues.get()
+    assert labels(two) == {"张三", str(gang), "李四", "王五", str(shield), clue.number}
+    assert labels(three) == labels(two) | {"赵六"}
+    kinds = {e.kind for e in three.edges.values()}
+    assert {"suspect", "protects", "official", "source"} <= kinds
+    leader = three.nodes[f"person:{umbrella['leader'].pk}"]
+    assert leader.gang and leader.role == "leader"
+    official = next(n for n in three.nodes.values() if n.label == "赵六")
+    assert official.official and official.kind == "named"
+
+
+@pytest.mark.django_db
+def test_node_cap_truncates(personas):
+    office = personas[Role.OFFICE_STAFF]
+    hub = person(office, "中心")
+    for i in range(6):
+        tie(hub, person(office, f"亲属{i}"))
+    graph = network.build(office, ("person", hub.pk), k=1, max_nodes=4)
+    assert len(graph.nodes) == 4 and graph.truncated
+    assert not network.build(office, ("person", hub.pk), k=1).truncated
+
+
+# Paths and centrality -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_path_from_gang_leader_to_umbrella_official(personas, umbrella):
+    graph = network.build(personas[Role.OFFICE_ADMIN], ("person", umbrella["leader"].pk), k=3)
+    result = network.analyse(graph)
+    first = result.paths[0]
+    assert (first.member.label, first.official.label, first.length) == ("张三", "赵六", 3)
+    assert [n.label for n, _ in first.steps] == [
+        "张三", str(umbrella["gang"]), str(umbrella["shield"]), "赵六",
+    ]  # fmt: skip
+    assert [e.kind for _, e in first.steps[:-1]] == ["suspect", "protects", "official"]
+    # Every gang member reaches the official; the leader is listed before the others.
+    assert [(p.member.label, p.length) for p in result.paths] == [
+        ("张三", 3), ("李四", 3), ("王五", 3),
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_network_of_the_gang_case_and_of_a_suspect_not_on_record(personas, umbrella):
+    admin = personas[Role.OFFICE_ADMIN]
+    graph = network.build(admin, ("case", umbrella["gang"].pk), k=2)
+    assert "赵六" in labels(graph)
+    assert network.analyse(graph).paths[0].length == 3
+    core = Suspect.objects.get(name="李四")
+    around = network.build(admin, ("suspect", core.pk), k=1)
+    assert labels(around) == {"李四", str(umbrella["gang"])}
+    leader = Suspect.objects.get(name="张三")  # resolves to the person by ID number
+    assert network.build(admin, ("suspect", leader.pk), k=1).center == (
+        f"person:{umbrella['leader'].pk}"
+    )
+
+
+def test_centrality_ranks_the_broker_first():
+    """Hand-built: H joins three members, M1 knows the official O. H lies on most shortest
+    connections, so it ranks first though M1 alone reaches the official directly."""
+    graph = network.Graph(center="H", k=2)
+    for name, gang in (("H", True), ("M1", True), ("M2", True), ("M3", True), ("X", False)):
+        graph.add_node(network.Node(id=name, kind="named", label=name, depth=0, gang=gang))
+    graph.add_node(network.Node(id="O", kind="named", label="O", depth=0, official=True))
+    for a, b in (("H", "M1"), ("H", "M2"), ("H", "M3"), ("M1", "O"), ("M3", "X")):
+        graph.add_edge(a, b, "tie", "friend")
+    result = network.analyse(graph)
+    ranking = [(r.node.label, r.degree) for r in result.centrality]
+    assert ranking == [("H", 3), ("M1", 2), ("M3", 2), ("M2", 1)]
+    assert result.centrality[0].betweenness > result.centrality[1].betweenness > 0
+    assert [r.node.label for r in result.centrality if r.suggested_core] == ["H", "M1", "M3"]
+    assert [(p.member.label, p.length) for p in result.paths] == [
+        ("M1", 1), ("H", 2), ("M2", 3), ("M3", 3),
+    ]  # fmt: skip
+    assert [n.label for n, _ in result.paths[2].steps] == ["M2", "H", "M1", "O"]
+
+
+# Who sees what ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_office_staff_does_not_see_the_umbrella_case(personas, umbrella):
+    graph = network.build(personas[Role.OFFICE_STAFF], ("person", umbrella["leader"].pk), k=3)
+    assert str(umbrella["shield"]) not in labels(graph)
+    assert "赵六" not in labels(graph)
+    assert network.analyse(graph).paths == []
+
+
+@pytest.mark.django_db
+def test_informants_and_persons_out_of_reach_never_appear(personas, other_personas):
+    office, custodian = personas[Role.OFFICE_STAFF], personas[Role.CLUE_CUSTODIAN]
+    clue = clue_in(Status.VERIFYING, personas)
+    subject = person(office, "被反映人")
+    informant = person(office, "举报人")
+    mention(clue, subject, "subject")
+    mention(clue, informant, "informant")
+    tie(subject, informant, TieKind.FRIEND)
+    elsewhere = person(other_personas[Role.OFFICE_STAFF], "外区人员")
+    tie(subject, elsewhere, TieKind.FAMILY)
+    for user in (office, custodian, personas[Role.HANDLER]):
+        graph = network.build(user, ("person", subject.pk), k=3)
+        assert "举报人" not in labels(graph) or user == custodian
+        assert "外区人员" not in labels(graph)
+        assert not any(e.label == "informant" for e in graph.edges.values())
+    # The custodian may read the informant's record, but the network never shows who reported
+    # whom: the informant is drawn through the tie only, never through the clue.
+    graph = network.build(custodian, ("person", subject.pk), k=3)
+    informant_id = f"person:{informant.pk}"
+    assert all(
+        e.kind == "tie" for e in graph.edges.values() if informant_id in (e.source, e.target)
+    )
+    with pytest.raises(LookupError):
+        network.build(office, ("person", informant.pk), k=1)
+    with pytest.raises(LookupError):
+        network.build(office, ("person", elsewhere.pk), k=1)
+
+
+@pytest.mark.django_db
+def test_tie_joins_a_person_to_a_person_or_an_organization(personas):
+    office = personas[Role.OFFICE_STAFF]
+    a, b = person(office, "甲"), person(office, "乙")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tie.objects.create(person=a, other_person=b, kind=TieKind.SHAREHOLDER)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tie.objects.create(person=a, other_person=a, kind=TieKind.FAMILY)
+    t = tie(a, b)
+    assert list(Tie.objects.visible_to(office)) == [t]
+    assert list(Tie.objects.visible_to(personas[Role.HANDLER])) == []
+    assert list(Tie.objects.visible_to(personas[Role.AUDITOR])) == []
+
+
+# Pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_page_per_role(personas, umbrella, client):
+    url = reverse("network", args=["person", umbrella["leader"].pk]) + "?k=3"
+    expected = {
+        Role.OFFICE_ADMIN: 200,
+        Role.OFFICE_STAFF: 200,
+        Role.CLUE_CUSTODIAN: 200,
+        Role.LEADER_VIEWER: 200,
+        Role.HANDLER: 404,  # the person is in no clue or case of the police unit
+        Role.UNIT_LEADER: 404,
+        Role.DISCIPLINE: 404,
+        Role.SYSADMIN: 403,
+        Role.SECURITY_ADMIN: 403,
+        Role.AUDITOR: 403,
+    }
+    for role, status in expected.items():
+        client.force_login(personas[role])
+        assert client.get(url).status_code == status, role
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    page = client.get(url)
+    assert [(p["member"].label, p["official"].label) for p in page.context["paths"]][0] == (
+        "张三", "赵六",
+    )  # fmt: skip
+    assert page.context["centrality"][0].node.label in {"张三", "李四", "王五"}
+    assert b'id="network-data"' in page.content
+    # The gang case's page reaches the same network for the police who handle it.
+    client.force_login(personas[Role.HANDLER])
+    case_url = reverse("network", args=["case", umbrella["gang"].pk])
+    assert client.get(case_url).status_code == 200
+    assert client.get(reverse("network", args=["galaxy", 1])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_edges_as_xlsx(personas, umbrella, client):
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    url = reverse("network_edges", args=["person", umbrella["leader"].pk]) + "?k=3"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    graph = network.build(personas[Role.OFFICE_ADMIN], ("person", umbrella["leader"].pk), k=3)
+    assert len(rows) == len(graph.edges)
+    assert any("赵六" in (r[0], r[4]) for r in rows)
+    client.force_login(personas[Role.AUDITOR])
+    assert client.get(url).status_code == 403
