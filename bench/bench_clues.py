@@ -328,17 +328,19 @@ class Generator:
         row += (assigned.pk if assigned else None, rng.choice(self.jurisdictions))
         row += (clue_id - 1 if status == Status.MERGED and clue_id > 1 else None,)
         row += (self.people["office"].pk, self.units["office"].pk)
+        # The row holds the state its latest move left, as saohei.clues.asof.settle records.
+        row += (moves[-1][0],)
         return row, moves
 
 
 CLUE_SQL = """INSERT INTO clues_clue (id, created_at, updated_at, number, received_on, source,
  channel, category, subjects, place, summary, search_text, status, assigned_on, deadline,
  concluded_on, version, assigned_unit_id, jurisdiction_id, merged_into_id, registered_by_id,
- registering_unit_id, full_text, anonymous, finding, result, led_to_case, case_number,
- informant_name, informant_phone, informant_id_number, informant_phone_index,
+ registering_unit_id, last_moved_at, full_text, anonymous, finding, result, led_to_case,
+ case_number, informant_name, informant_phone, informant_id_number, informant_phone_index,
  informant_id_index)
  VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
- %s, '', TRUE, '', '', FALSE, '', '', '', '', '', '')"""
+ %s, %s, '', TRUE, '', '', FALSE, '', '', '', '', '', '')"""
 MOVE_SQL = """INSERT INTO clues_move (at, action, from_status, to_status, actor_id,
  actor_unit_id, clue_id, unit_id, reason, data)
  VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s)"""

@@ -44,6 +44,7 @@ from saohei.core.ledger_common import (
 from saohei.orgs.choices import UnitKind
 from saohei.orgs.models import Unit
 
+from .asof import settle
 from .choices import OPEN_STATUSES, Category, Status
 from .ledger_export import PROJECTED, _projection, ledger_rows, write_ledger  # noqa: F401
 from .ledger_format import (
@@ -325,6 +326,8 @@ def _write(rows, user, checker, report: Callable[[int], None], batch_size: int) 
             for m in _history(c.pk, r, user, reason, today)
         ]
         Move.objects.bulk_create(moves)
+        # bulk_create passes Move.save by: record here what it would (Clue.last_moved_at).
+        settle(Clue.objects.filter(pk__in=[c.pk for c in clues]))
         report(len(chunk))
 
 

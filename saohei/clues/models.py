@@ -148,6 +148,11 @@ class Clue(TrackedModel):
         _("informant told the result on"), null=True, blank=True
     )
     version = models.PositiveIntegerField(default=0, editable=False)
+    # When the clue's latest move was made, if this row holds the state that move left
+    # (status, handling unit, and for an open clue the deadline of its last routing); NULL
+    # when not known. Figures as of a day after it read the row instead of looking the
+    # clue's moves up (saohei.clues.asof); every move written keeps it (Move.save, settle).
+    last_moved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClueQuerySet.as_manager()
 
@@ -177,13 +182,23 @@ class Clue(TrackedModel):
                 name="clues_clue_status_cat_recv",
             ),
             # The figures' pass over the clues in id order (saohei.reports.figures): every
-            # column it reads, so it reads this instead of the wide rows.
+            # column it reads, the state on the row included, so it reads this instead of
+            # the wide rows.
             models.Index(
                 fields=[
-                    *("id", "received_on", "jurisdiction"),
-                    *("deadline", "led_to_case", "concluded_on"),
+                    *("id", "received_on", "last_moved_at", "status", "assigned_unit"),
+                    *("deadline", "jurisdiction", "led_to_case", "concluded_on"),
                 ],
-                name="clues_clue_figures_pass",
+                name="clues_clue_figures_state",
+            ),
+            # The figures' count of the clues settled by a day (not moved since) by status,
+            # handling unit and deadline: read in this order, grouped without sorting.
+            models.Index(
+                fields=[
+                    *("status", "assigned_unit", "deadline"),
+                    *("received_on", "last_moved_at", "jurisdiction"),
+                ],
+                name="clues_clue_figures_rows",
             ),
             # The figures' counts by category, source and day received, and of clues handed
             # over by member units, without reading rows or sorting them.
@@ -310,6 +325,24 @@ class Move(models.Model):
 
     def __str__(self):
         return f"{self.clue_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Whether the clue's row now holds the state its latest move left (see
+        # Clue.last_moved_at): checked against the moves, not assumed, so a move written
+        # without the row (a backdated entry, a correction) sends the clue back to the look-up.
+        from .asof import settle
+
+        settle(Clue.objects.filter(pk=self.clue_id))
+
+
+def _move_deleted(sender, instance, **kwargs):
+    from .asof import settle
+
+    settle(Clue.objects.filter(pk=instance.clue_id))
+
+
+models.signals.post_delete.connect(_move_deleted, sender=Move, dispatch_uid="clues.move_deleted")
 
 
 class VerificationRecord(TrackedModel):
