@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,10 +31,8 @@ from saohei.clues.ledger_format import NUMBER_RE as CLUE_NUMBER_RE
 from saohei.clues.models import Clue
 from saohei.core.ledger_common import (
     BAD,
-    DAMAGED,
     MAX_BYTES,
     MAX_ROWS,
-    NOT_OPENED,
     PROGRESS_EVERY,
     ImportResult,
     Progress,
@@ -44,9 +43,10 @@ from saohei.core.ledger_common import (
     clean,
     key,
     listing,
-    read_sheet,
+    read_workbook,
     shown,
     with_ledger_file,
+    write_progress,
 )
 from saohei.core.numbering import next_number
 from saohei.orgs.choices import UnitKind
@@ -568,33 +568,15 @@ def import_case_ledger(
 
 
 def _import_workbook(fh, user, name, progress, batch_size) -> ImportResult:
-    try:
-        wb = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
-    except NOT_OPENED:
+    read = read_workbook(fh, partial(_Checker, user), progress, MAX_ROWS, load=load_workbook)
+    if read is None:
         return ImportResult(errors=[_problem("unreadable")])
-    try:
-        ws = wb.worksheets[0]
-        checker = _Checker(user, ws.title, wb.epoch)
-        try:
-            rows, count = read_sheet(ws, checker, progress, MAX_ROWS)
-        except DAMAGED:
-            checker.error("unreadable")
-    finally:
-        wb.close()
+    checker, rows, count = read
     if not checker.errors:
         new, skipped = _against_database(rows, user, checker)
     if checker.errors:
         return ImportResult(errors=checker.errors)
-    done, total = count + skipped, 2 * count
-
-    def report(n: int) -> None:
-        nonlocal done
-        before, done = done, done + n
-        if progress and (done // PROGRESS_EVERY > before // PROGRESS_EVERY or done == total):
-            progress(done, total)
-
-    if progress:
-        progress(done, total)
+    report = write_progress(progress, count + skipped, 2 * count, PROGRESS_EVERY)
     try:
         with transaction.atomic():
             _write(new, user, checker, report, batch_size)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import namedtuple
 from collections.abc import Callable
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -27,8 +28,6 @@ from saohei.audit.models import Action
 from saohei.audit.services import record
 from saohei.core.ledger_common import (
     BAD,
-    DAMAGED,
-    NOT_OPENED,
     PROGRESS_EVERY,
     Progress,
     Rollback,
@@ -37,9 +36,10 @@ from saohei.core.ledger_common import (
     chunks,
     listing,
     problem,
-    read_sheet,
+    read_workbook,
     shown,
     with_ledger_file,
+    write_progress,
 )
 from saohei.orgs.choices import UnitKind
 from saohei.orgs.models import Unit
@@ -354,34 +354,16 @@ def import_clue_ledger(
 
 
 def _import_workbook(fh, user, name, progress, batch_size) -> ImportResult:
-    try:
-        wb = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
-    except NOT_OPENED:
+    read = read_workbook(fh, partial(_Checker, user), progress, MAX_ROWS, load=load_workbook)
+    if read is None:
         return ImportResult(errors=[_problem("unreadable")])
-    try:
-        ws = wb.worksheets[0]
-        checker = _Checker(user, ws.title, wb.epoch)
-        try:
-            rows, count = read_sheet(ws, checker, progress, MAX_ROWS)
-        except DAMAGED:
-            checker.error("unreadable")
-    finally:
-        wb.close()
+    checker, rows, count = read
     if not checker.errors:
         new, skipped = _against_database(rows, user, checker)
         del rows
     if checker.errors:
         return ImportResult(errors=checker.errors)
-    done, total = count + skipped, 2 * count
-
-    def report(n: int) -> None:
-        nonlocal done
-        before, done = done, done + n
-        if progress and (done // PROGRESS_EVERY > before // PROGRESS_EVERY or done == total):
-            progress(done, total)
-
-    if progress:
-        progress(done, total)
+    report = write_progress(progress, count + skipped, 2 * count, PROGRESS_EVERY)
     try:
         with transaction.atomic():
             _write(new, user, checker, report, batch_size)

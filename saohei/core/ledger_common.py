@@ -23,6 +23,7 @@ from itertools import chain, islice
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
@@ -369,3 +370,51 @@ def read_sheet(ws, checker: SheetChecker, progress: Progress | None, max_rows: i
     if count == 0:
         checker.error("no_rows", row=header[0])
     return rows, count
+
+
+def read_workbook(
+    fh,
+    new_checker: Callable[[str, datetime.datetime], SheetChecker],
+    progress: Progress | None,
+    max_rows: int = MAX_ROWS,
+    *,
+    load=load_workbook,
+) -> tuple[SheetChecker, list, int] | None:
+    """Open the workbook in `fh` and read its first sheet, checked by the ledger's checker
+    `new_checker(sheet title, the workbook's date epoch)`: (checker, checked rows, how many
+    data rows), or None when `fh` does not open as a workbook. A sheet that turns out
+    damaged while read is recorded on the checker as unreadable. `load` is openpyxl's
+    load_workbook; a ledger passes the one it imported, so that its tests can replace it."""
+    try:
+        wb = load(fh, read_only=True, data_only=True, keep_links=False)
+    except NOT_OPENED:
+        return None
+    rows, count = [], 0
+    try:
+        ws = wb.worksheets[0]
+        checker = new_checker(ws.title, wb.epoch)
+        try:
+            rows, count = read_sheet(ws, checker, progress, max_rows)
+        except DAMAGED:
+            checker.error("unreadable")
+    finally:
+        wb.close()
+    return checker, rows, count
+
+
+def write_progress(
+    progress: Progress | None, done: int, total: int, every: int = PROGRESS_EVERY
+) -> Callable[[int], None]:
+    """Report `done` of `total` steps now (when there is a `progress` to call), and return
+    `report(n)`, which counts n more steps done and reports every `every` steps and at the
+    last one."""
+    if progress:
+        progress(done, total)
+
+    def report(n: int) -> None:
+        nonlocal done
+        before, done = done, done + n
+        if progress and (done // every > before // every or done == total):
+            progress(done, total)
+
+    return report

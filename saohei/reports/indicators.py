@@ -21,6 +21,7 @@ import unicodedata
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -33,10 +34,8 @@ from saohei.audit.models import Action
 from saohei.audit.services import record
 from saohei.core.ledger_common import (
     BAD,
-    DAMAGED,
     MAX_BYTES,
     MAX_ROWS,
-    NOT_OPENED,
     PROGRESS_EVERY,
     ImportResult,
     Progress,
@@ -46,9 +45,10 @@ from saohei.core.ledger_common import (
     key,
     listing,
     problem,
-    read_sheet,
+    read_workbook,
     to_date,
     with_ledger_file,
+    write_progress,
 )
 from saohei.core.ledger_common import MESSAGES as COMMON_MESSAGES
 from saohei.orgs.models import Unit
@@ -412,31 +412,13 @@ def import_indicator_ledger(
 
 
 def _import_workbook(fh, user, name, progress, batch_size) -> IndicatorImportResult:
-    try:
-        wb = load_workbook(fh, read_only=True, data_only=True, keep_links=False)
-    except NOT_OPENED:
+    read = read_workbook(fh, partial(_Checker, user), progress, MAX_ROWS, load=load_workbook)
+    if read is None:
         return IndicatorImportResult(errors=[_problem("unreadable")])
-    try:
-        ws = wb.worksheets[0]
-        checker = _Checker(user, ws.title, wb.epoch)
-        try:
-            rows, count = read_sheet(ws, checker, progress, MAX_ROWS)
-        except DAMAGED:
-            checker.error("unreadable")
-    finally:
-        wb.close()
+    checker, rows, count = read
     if checker.errors:
         return IndicatorImportResult(errors=checker.errors)
-    done, total = count, 2 * count
-
-    def report(n: int) -> None:
-        nonlocal done
-        before, done = done, done + n
-        if progress and (done // PROGRESS_EVERY > before // PROGRESS_EVERY or done == total):
-            progress(done, total)
-
-    if progress:
-        progress(done, total)
+    report = write_progress(progress, count, 2 * count, PROGRESS_EVERY)
     try:
         with transaction.atomic():
             created, replaced, skipped = _write(rows, user, checker, report, batch_size)
