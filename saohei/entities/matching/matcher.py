@@ -248,65 +248,134 @@ def compare(a: Identity | Prepared, b: Identity | Prepared) -> Match:
     return Match(score, tier, tuple(reasons))
 
 
+def _birth_key(id18: str, birth: datetime.date | None) -> str | None:
+    """The birth date blocking compares: the ID's eight date digits (as typed, so a number
+    with a slip in its date still meets the same number typed the same way), else the date
+    known otherwise."""
+    if id18:
+        return id18[6:14]
+    return f"{birth:%Y%m%d}" if birth else None
+
+
+def _id18(number: str) -> str:
+    """The 18-digit form of a number for blocking, cheaply for numbers already stored in that
+    form (the registry's), through parse_id otherwise."""
+    text = number.strip().upper() if number else ""
+    if len(text) == 18 and text[:17].isdigit():
+        return text
+    info = parse_id(text) if text else None
+    return info.id18 if info is not None else ""
+
+
 class Index:
     """Many identities, each under a key of the caller's (a record's id, say), for finding
-    the ones that could be a given person."""
+    the ones that could be a given person.
 
-    def __init__(self, entries: Iterable[tuple[Hashable, Identity | Prepared]] = ()):
-        self.entries: list[tuple[Hashable, Prepared]] = []
+    Adding an entry only files its blocking keys (ID number, name readings with the birth
+    date, the swapped given name); its full Prepared form is worked out the first time it is
+    compared, which for a registry of a million is a few thousand entries, not a million
+    (bench/bench_vetting.py)."""
+
+    def __init__(self, entries: Iterable[tuple] = ()):
+        # (key, identity, folded name, readings as stored or None)
+        self.entries: list[tuple] = []
+        self._prepared: dict[int, Prepared] = {}
         self.by_id: dict[str, list[int]] = defaultdict(list)
         self.by_reading_birth: dict[tuple, list[int]] = defaultdict(list)
-        self.by_reading: dict[str, list[int]] = defaultdict(list)
+        self._by_reading: dict[str, list[int]] | None = None  # built on first use
         self.by_swapped: dict[str, list[int]] = defaultdict(list)
         self.add_many(entries)
 
     def __len__(self):
         return len(self.entries)
 
-    def add_many(self, entries: Iterable[tuple[Hashable, Identity | Prepared]]) -> None:
-        """Add many entries at once. Python's cyclic garbage collector would otherwise walk
-        the growing index again and again while millions of objects are made (more than half
-        the build time for a million, bench/bench_vetting.py); none of them form cycles."""
+    def add_many(self, entries: Iterable[tuple]) -> None:
+        """Add many entries at once: (key, identity) or (key, identity, name_key, readings)
+        with the keys as stored (keys_of). Python's cyclic garbage collector would otherwise
+        walk the growing index again and again while millions of objects are made (more than
+        half the build time for a million); none of them form cycles."""
         enabled = gc.isenabled()
         gc.disable()
         try:
-            for key, identity in entries:
-                self.add(key, identity)
+            for entry in entries:
+                self.add(*entry)
         finally:
             if enabled:
                 gc.enable()
 
-    def add(self, key: Hashable, identity: Identity | Prepared) -> None:
-        prepared = prepare(identity)
+    def add(
+        self,
+        key: Hashable,
+        identity: Identity | Prepared,
+        name_key: str | None = None,
+        readings: str | None = None,
+    ) -> None:
         position = len(self.entries)
-        self.entries.append((key, prepared))
-        if prepared.id is not None:
-            self.by_id[prepared.id.id18].append(position)
-        readings = prepared.readings | prepared.alias_readings.keys()
-        for reading in readings:
-            self.by_reading[reading].append(position)
-            self.by_reading_birth[(reading, prepared.birth_date)].append(position)
-        if prepared.swapped:
-            self.by_swapped[prepared.swapped].append(position)
+        if isinstance(identity, Prepared):
+            prepared = identity
+            self._prepared[position] = prepared
+            identity, name_key = prepared.identity, prepared.name
+            name_readings = prepared.readings
+            id18 = prepared.id.id18 if prepared.id is not None else ""
+            alias_readings = list(prepared.alias_readings)
+        else:
+            if name_key is None:
+                name_key = fold_name(identity.name)
+            name_readings = readings.split() if readings is not None else readings_of(name_key)
+            id18 = _id18(identity.id_number)
+            alias_readings = [
+                r for alias in identity.aliases for r in readings_of(fold_name(alias))
+            ]
+        self.entries.append((key, identity, name_key, readings))
+        if id18:
+            self.by_id[id18].append(position)
+        birth = _birth_key(id18, identity.birth_date)
+        for reading in {*name_readings, *alias_readings}:
+            self.by_reading_birth[(reading, birth)].append(position)
+        self._by_reading = None
+        swapped = swapped_key(name_key)
+        if swapped:
+            self.by_swapped[swapped].append(position)
+
+    @property
+    def by_reading(self) -> dict[str, list[int]]:
+        """Entries by name reading alone, whatever their birth date: needed only for a person
+        of unknown birth (a name typed into a clue), so made when first asked for; a
+        candidate list, where every candidate has an ID number, never needs it."""
+        if self._by_reading is None:
+            by_reading: dict[str, list[int]] = defaultdict(list)
+            for (reading, _birth), positions in self.by_reading_birth.items():
+                by_reading[reading].extend(positions)
+            self._by_reading = by_reading
+        return self._by_reading
+
+    def prepared(self, position: int) -> Prepared:
+        found = self._prepared.get(position)
+        if found is None:
+            _key, identity, name_key, readings = self.entries[position]
+            found = prepare(identity, name_key=name_key, readings=readings)
+            self._prepared[position] = found
+        return found
 
     def _positions(self, p: Prepared) -> set[int]:
         found: set[int] = set()
-        if p.id is not None:
-            found.update(self.by_id.get(p.id.id18, ()))
-            for near in neighbours(p.id.id18):
+        id18 = p.id.id18 if p.id is not None else ""
+        if id18:
+            found.update(self.by_id.get(id18, ()))
+            for near in neighbours(id18):
                 found.update(self.by_id.get(near, ()))
-        readings = p.readings | p.alias_readings.keys()
-        for reading in readings:
-            if p.birth_date is not None:
+        birth = _birth_key(id18, p.birth_date)
+        for reading in p.readings | p.alias_readings.keys():
+            if birth is not None:
                 # With a birth date, namesakes born on other days are not worth comparing;
                 # entries of unknown birth date are.
-                found.update(self.by_reading_birth.get((reading, p.birth_date), ()))
+                found.update(self.by_reading_birth.get((reading, birth), ()))
                 found.update(self.by_reading_birth.get((reading, None), ()))
             else:
                 found.update(self.by_reading.get(reading, ()))
         if p.swapped:
             for position in self.by_swapped.get(p.swapped, ()):
-                other = self.entries[position][1]
+                other = self.prepared(position)
                 if p.birth_date is None or other.birth_date in (None, p.birth_date):
                     found.add(position)
         return found
@@ -319,9 +388,8 @@ class Index:
         p = prepare(identity)
         results = []
         for position in self._positions(p):
-            key, other = self.entries[position]
-            match = compare(p, other)
+            match = compare(p, self.prepared(position))
             if include_none or match.tier != Tier.NONE:
-                results.append((key, match))
+                results.append((self.entries[position][0], match))
         results.sort(key=lambda r: (-TIER_RANK[r[1].tier], -r[1].score, str(r[0])))
         return results[:limit]
