@@ -8,6 +8,7 @@ from saohei.audit.api import AuditEntryViewSet
 from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
 from saohei.entities.api import MentionViewSet, PersonViewSet
+from saohei.linkage.api import LinkSuggestionViewSet
 from saohei.orgs.api import UnitViewSet, me
 from saohei.reports.api import stats
 from saohei.transfers.api import TransferViewSet
@@ -20,6 +21,7 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("cases", CaseViewSet, basename="case")
 router.register("persons", PersonViewSet, basename="person")
 router.register("mentions", MentionViewSet, basename="mention")
+router.register("link-suggestions", LinkSuggestionViewSet, basename="linksuggestion")
 
 urlpatterns = [
     path(

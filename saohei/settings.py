@@ -318,6 +318,10 @@ SAOHEI_CONCLUSION_RATE_TARGET = env.float("SAOHEI_CONCLUSION_RATE_TARGET", defau
 # Rewards for reports (举报奖励): a proposal above the ceiling is refused.
 SAOHEI_REWARD_CEILING = env.int("SAOHEI_REWARD_CEILING", default=200_000)
 
+# Case linking (串并): two clues or cases at the same place, or described alike, are suggested
+# as linked when they happened within this many days of each other.
+SAOHEI_LINK_WINDOW_DAYS = env.int("SAOHEI_LINK_WINDOW_DAYS", default=90)
+
 # Logging: informant identity never reaches a log (protected fields are never logged by us;
 # request bodies are not logged).
 LOGGING = {

@@ -32,6 +32,12 @@ def ordered(a, b) -> tuple:
     return tuple(sorted((a, b), key=lambda i: (item_kind(i), i.pk)))
 
 
+def pair_keys(a, b) -> tuple[str, str]:
+    """(a_key, b_key) of the pair of items `a` and `b`, in the stored order."""
+    first, second = ordered(a, b)
+    return item_key(first), item_key(second)
+
+
 def _visible_items(user, clue_field: str, case_field: str) -> Q:
     from saohei.cases.models import Case
     from saohei.clues.models import Clue
@@ -151,6 +157,10 @@ class LinkSuggestionQuerySet(ScopedQuerySet):
         if not user.has_perm("linkage.decide_link"):
             return self.none()
         return self.scope_visible(user)
+
+    def pair(self, a, b):
+        a_key, b_key = pair_keys(a, b)
+        return self.filter(a_key=a_key, b_key=b_key)
 
     def involving(self, item):
         key = item_key(item)

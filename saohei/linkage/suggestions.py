@@ -28,7 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
-from .models import LinkStatus, LinkSuggestion, SeriesMember, Trace, TracePlace, item_key, ordered
+from .models import LinkStatus, LinkSuggestion, SeriesMember, Trace, TracePlace, ordered, pair_keys
 from .traces import index, place_kind
 
 log = logging.getLogger(__name__)
@@ -338,7 +338,7 @@ def refresh(item) -> list[LinkSuggestion]:
         wanted = set()
         for s in found:
             a, b = ordered(item, s.other)
-            pair = (item_key(a), item_key(b))
+            pair = pair_keys(a, b)
             wanted.add(pair)
             row = held.get(pair)
             reasons = [str(r) for r in s.reasons]

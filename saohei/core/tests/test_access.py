@@ -68,6 +68,10 @@ PAGES = {
     "vetting_upload": (OFFICE_WORKERS, 403),
     "vetting_rules": (OFFICE_WORKERS | {Role.LEADER_VIEWER}, 403),
     "vetting_rule_new": ({Role.OFFICE_ADMIN}, 403),
+    "link_suggestions": (CLUE_READERS, 403),  # linkage.view_linksuggestion
+    "series_list": (CLUE_READERS, 403),  # linkage.view_series
+    "oil_field": (CLUE_READERS, 403),
+    "linksuggestion-list": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -131,6 +135,9 @@ NOT_PAGES = {
     "vetting_rule_edit": "per rule (saohei/vetting/tests/test_views.py)",
     "network": "per person, organization, clue or case (saohei/linkage/tests/test_network.py)",
     "network_edges": "per person, organization, clue or case (linkage/tests/test_network.py)",
+    "link_decide": "POST, per suggestion (saohei/linkage/tests/test_views.py)",
+    "series_detail": "per series (saohei/linkage/tests/test_views.py)",
+    "linksuggestion-detail": "per suggestion (saohei/linkage/tests/test_views.py)",
 }
 
 

@@ -27,8 +27,7 @@ def found(item, **kwargs):
 
 
 def stored(a, b):
-    keys = sorted([item_key(a), item_key(b)])
-    return LinkSuggestion.objects.filter(a_key=keys[0], b_key=keys[1]).first()
+    return LinkSuggestion.objects.pair(a, b).first()
 
 
 def test_place_tokens_and_method_text():
