@@ -2,11 +2,15 @@
 what it says — the shortest paths from gang members to public officials, and which members
 are central enough to be the core.
 
-The graph is read from the database breadth-first, one batch of queries per step, every query
-through `visible_to(user)`: a node is drawn only if the user may read it, and an edge only if
-the user may read what it comes from (the mention's clue or case, both ends of a tie). A
-mention as informant is never an edge, whoever looks (DESIGN §4: the informant's identity is
-the custodian's alone, and a network must not show who reported whom).
+The graph is read from the database breadth-first, one batch of queries per step. Every row
+that becomes a node is read through `visible_to(user)`, and an edge is drawn only between two
+nodes already drawn — which is exactly when the user may read it: a mention, a suspect or an
+official is visible with its clue or case, a tie when both its ends are. So the rows that only
+link (mentions, ties, suspects, officials, case-to-clue and umbrella links) are read without
+the scoping subqueries — building those for every batch took most of a view's time — and
+cannot show anything the nodes do not. A mention as informant is never an edge, whoever looks
+(DESIGN §4: the informant's identity is the custodian's alone, and a network must not show who
+reported whom).
 
 Nodes: persons, organizations, vehicles, phones, clues, cases; and suspects or officials of
 a case that resolve to no person (suspects are resolved by ID number to a visible person;
@@ -226,7 +230,7 @@ def _visible(user):
     from saohei.clues.models import Clue
 
     return {
-        "person": Person.objects.visible_to(user).current(),
+        "person": Person.objects.visible_to(user).current().defer("id_number"),
         "organization": Organization.objects.visible_to(user),
         "vehicle": Vehicle.objects.visible_to(user),
         "phone": Phone.objects.visible_to(user),
@@ -248,6 +252,9 @@ class _Builder:
         self.graph = graph
         self.seen = _visible(user)
         self.objects: dict[str, object] = {}  # node id -> its row, for expanding it
+        # (case pk, name) -> the person node a case mentions under that name: a suspect or
+        # official without an ID number on record is that person, not a node of their own.
+        self.in_case: dict[tuple[int, str], Node] = {}
 
     def add(self, kind: str, obj, depth: int, new: list[str]) -> Node | None:
         node_id = f"{kind}:{obj.pk}"
@@ -280,12 +287,7 @@ class _Builder:
         for kind in ("person", "organization", "vehicle", "phone", "clue", "case"):
             if ids.get(kind):
                 cond |= Q(**{f"{kind}_id__in": ids[kind]})
-        mentions = list(
-            Mention.objects.visible_to(self.user)
-            .filter(cond)
-            .exclude(role="informant")
-            .order_by("pk")
-        )
+        mentions = list(Mention.objects.filter(cond).exclude(role="informant").order_by("pk"))
         wanted: dict[str, set] = {}
         for m in mentions:
             for kind in ("person", "organization", "vehicle", "phone", "clue", "case"):
@@ -297,13 +299,11 @@ class _Builder:
         ties = []
         if ids.get("person") or ids.get("organization"):
             ties = list(
-                Tie.objects.visible_to(self.user)
-                .filter(
+                Tie.objects.filter(
                     Q(person_id__in=ids.get("person", ()))
                     | Q(other_person_id__in=ids.get("person", ()))
                     | Q(organization_id__in=ids.get("organization", ()))
-                )
-                .order_by("pk")
+                ).order_by("pk")
             )
             for t in ties:
                 wanted.setdefault("person", set()).update({t.person_id, t.other_person_id})
@@ -313,8 +313,7 @@ class _Builder:
         represented = []
         if ids.get("person") or ids.get("organization"):
             represented = list(
-                self.seen["organization"]
-                .filter(
+                Organization.objects.filter(
                     Q(legal_representative_id__in=ids.get("person", ()))
                     | Q(pk__in=ids.get("organization", ()))
                 )
@@ -379,6 +378,8 @@ class _Builder:
             graph.add_edge(source, target, "mention", m.role)
             node = graph.nodes.get(target)
             if node is not None and source in graph.nodes:
+                if m.case_id and kind == "person":
+                    self.in_case.setdefault((m.case_id, node.label), node)
                 node.roles.add(m.role)
                 if m.role == "official":
                     node.official = True
@@ -418,14 +419,13 @@ class _Builder:
             if self.objects.get(f"person:{pk}") is not None
         } - {""}
         suspects = list(
-            Suspect.objects.visible_to(self.user)
-            .filter(Q(case_id__in=cases | named_cases) | Q(id_index__in=indexes))
+            Suspect.objects.filter(Q(case_id__in=cases | named_cases) | Q(id_index__in=indexes))
             .select_related("case")
+            .defer("id_number", "case__summary")
             .order_by("case_id", "pk")
         )
         officials = list(
-            Official.objects.visible_to(self.user)
-            .filter(case_id__in=cases | named_cases)
+            Official.objects.filter(case_id__in=cases | named_cases)
             .select_related("case")
             .order_by("case_id", "pk")
         )
@@ -463,6 +463,8 @@ class _Builder:
                 node = graph.nodes.get(f"person:{person.pk}") or self.add(
                     "person", person, depth, new
                 )
+            elif (s.case_id, s.name) in self.in_case:
+                node = self.in_case[(s.case_id, s.name)]
             else:
                 node = graph.nodes.get(f"named:{s.case_id}:{s.name}")
                 if node is None:
@@ -481,7 +483,9 @@ class _Builder:
             case_id = f"case:{o.case_id}"
             if case_id not in graph.nodes:
                 continue
-            node = graph.nodes.get(f"named:{o.case_id}:{o.name}")
+            node = self.in_case.get((o.case_id, o.name)) or graph.nodes.get(
+                f"named:{o.case_id}:{o.name}"
+            )
             if node is None:
                 node = graph.add_node(_named(o.case_id, o.name, depth, ("official", o.pk)))
                 if node is not None:
@@ -499,7 +503,9 @@ class _Builder:
         links = []
         cases, clues = ids.get("case", set()), ids.get("clue", set())
         if cases:
-            for c in self.seen["case"].filter(Q(pk__in=cases) | Q(protects_id__in=cases)):
+            for c in Case.objects.filter(Q(pk__in=cases) | Q(protects_id__in=cases)).only(
+                "pk", "protects_id"
+            ):
                 if c.protects_id and (c.pk in cases or c.protects_id in cases):
                     links.append((f"case:{c.pk}", f"case:{c.protects_id}", "protects"))
                     wanted.setdefault("case", set()).update({c.pk, c.protects_id})

@@ -21,6 +21,9 @@ from saohei.entities.ties import TieKind
 
 from . import network as graphs
 
+# Three steps by default: a gang member, the gang case, the umbrella case that protected it,
+# and its officials (the path 打伞破网 looks for) are three steps apart.
+DEFAULT_K = 3
 KINDS = ("person", "organization", "clue", "case", "suspect", "official")
 
 # Colour classes: (label, fill colour). The legend and the drawing read the same table.
@@ -78,9 +81,9 @@ def edge_label(edge: graphs.Edge) -> str:
 
 def _k(request) -> int:
     try:
-        return max(1, min(graphs.MAX_K, int(request.GET.get("k", 2))))
+        return max(1, min(graphs.MAX_K, int(request.GET.get("k", DEFAULT_K))))
     except ValueError:
-        return 2
+        return DEFAULT_K
 
 
 def _graph(request, kind: str, pk: int) -> graphs.Graph:

@@ -270,3 +270,16 @@ def test_edges_as_xlsx(personas, umbrella, client):
     assert any("赵六" in (r[0], r[4]) for r in rows)
     client.force_login(personas[Role.AUDITOR])
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_official_mentioned_by_the_case_is_that_person(personas, umbrella):
+    """An official (or a suspect without ID number) whom the case also mentions as a person
+    is one node: the person, with the official's role."""
+    admin = personas[Role.OFFICE_ADMIN]
+    judge = person(admin, "赵六", employer="北湖区人民法院")
+    mention(umbrella["shield"], judge, "official")
+    graph = network.build(admin, ("person", umbrella["leader"].pk), k=3)
+    named = [n for n in graph.nodes.values() if n.label == "赵六"]
+    assert [(n.kind, n.official) for n in named] == [("person", True)]
+    assert network.analyse(graph).paths[0].official.id == f"person:{judge.pk}"
