@@ -27,8 +27,10 @@ graph of persons, clues, cases, suspects, officials and ties. Target: a 2-hop vi
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -197,8 +199,13 @@ class Networkx(Runner):
         return self.nx.number_connected_components(self.g)
 
     def flagged_paths(self, flagged, samples):
-        _dist, paths = self.nx.multi_source_dijkstra(self.g, {int(f) for f in flagged})
-        return [list(reversed(paths[s])) if s in paths else [] for s in samples]
+        g, root = self.g, -1
+        g.add_edges_from((root, int(f)) for f in flagged)
+        try:
+            parent = dict(self.nx.bfs_predecessors(g, root))
+            return paths_from_parents(parent, samples, root)
+        finally:
+            g.remove_node(root)
 
 
 RUNNERS = {r.name: r for r in (Rustworkx, Igraph, Networkx)}
@@ -377,7 +384,9 @@ def product_view(args) -> list[tuple[str, float, str]]:
     """A district-sized graph in a throw-away SQLite database; the 2-hop view of gang
     leaders timed through saohei.linkage.network and through the page."""
     tmp = tempfile.mkdtemp(prefix="saohei-bench-graph-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     os.environ.setdefault("SAOHEI_VAR_DIR", tmp)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saohei.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -493,7 +502,10 @@ def main():
     if rows:
         best = min(rows, key=lambda r: r["2hop"])
         verdict = "ok" if best["2hop"] * 1000 < TARGET_2HOP_MS else "MISSED"
-        print(f"2-hop on the 1M graph, best: {fmt(best['2hop'])} — target < 300 ms: {verdict}")
+        print(
+            f"2-hop on the {args.nodes:,}-node graph, best: {fmt(best['2hop'])} "
+            f"— target < 300 ms: {verdict}"
+        )
 
     if not args.no_db:
         print("\nthe product's view (saohei.linkage.network), office user, SQLite:")

@@ -7,4 +7,6 @@ from . import network_views
 urlpatterns = [
     path("<str:kind>/<int:pk>/", network_views.network, name="network"),
     path("<str:kind>/<int:pk>/edges.xlsx", network_views.network_edges, name="network_edges"),
+    path("ties/<int:pk>/add/", network_views.tie_add, name="tie_add"),
+    path("ties/<int:pk>/remove/", network_views.tie_remove, name="tie_remove"),
 ]

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from saohei.cases.choices import SuspectRole
 from saohei.core.decorators import require_perm
 from saohei.core.xlsx import attachment_response, write_ledger_sheet
 from saohei.entities.choices import MentionRole
-from saohei.entities.ties import TieKind
+from saohei.entities.lookup import search_persons
+from saohei.entities.models import Organization, Person
+from saohei.entities.ties import PERSON_KINDS, Tie, TieKind
 
 from . import network as graphs
 
@@ -161,6 +167,21 @@ def network(request, kind, pk):
     ]
     for row in analysis.centrality:
         row.role_label = ROLE_STYLE[row.node.role][0]
+    ties, can_tie = [], False
+    if center.kind == "person":
+        user = request.user
+        ties = (
+            Tie.objects.visible_to(user)
+            .filter(Q(person_id=center.pk) | Q(other_person_id=center.pk))
+            .select_related("person", "other_person", "organization")
+        )
+        editable = set(Tie.objects.editable_by(user).values_list("pk", flat=True))
+        for t in ties:
+            t.removable = t.pk in editable and user.has_perm("entities.delete_tie")
+        can_tie = (
+            user.has_perm("entities.add_tie")
+            and Person.objects.editable_by(user).filter(pk=center.pk).exists()
+        )
     return render(
         request,
         "linkage/network.html",
@@ -177,6 +198,9 @@ def network(request, kind, pk):
             "paths_total": analysis.paths_total,
             "centrality": analysis.centrality,
             "edge_count": len(graph.edges),
+            "ties": ties,
+            "can_tie": can_tie,
+            "tie_kinds": TieKind.choices,
         },
     )
 
@@ -205,3 +229,71 @@ def network_edges(request, kind, pk):
         lambda f: write_ledger_sheet(f, title, headers, [24, 12, 14, 16, 24, 12, 30], rows),
         f"{title}.xlsx",
     )
+
+
+# Ties (family and business) of the person at the centre -------------------------------------
+
+
+@require_POST
+@require_perm("entities.add_tie")
+def tie_add(request, pk):
+    """Tie the person to another person (found by name or ID number) or an organization (by
+    name or credit code): exactly one visible match, or nothing is written."""
+    user = request.user
+    person = get_object_or_404(Person.objects.editable_by(user).current(), pk=pk)
+    back = redirect(reverse("network", args=["person", person.pk]) + "?k=1")
+    kind, other = request.POST.get("kind", ""), request.POST.get("other", "").strip()
+    if kind not in TieKind.values or not other:
+        messages.error(request, _("Choose the tie and name the other person or organization."))
+        return back
+    if kind in PERSON_KINDS:
+        found = list(
+            search_persons(Person.objects.visible_to(user).current(), other).exclude(pk=person.pk)[
+                :2
+            ]
+        )
+        field = "other_person"
+    else:
+        found = list(
+            Organization.objects.visible_to(user).filter(
+                Q(name__contains=other) | Q(credit_code=other.upper())
+            )[:2]
+        )
+        field = "organization"
+    if len(found) != 1:
+        messages.error(
+            request,
+            _("No one matches “%(q)s”.") % {"q": other}
+            if not found
+            else _("Several match “%(q)s”: give the ID number or the full name.") % {"q": other},
+        )
+        return back
+    try:
+        with transaction.atomic():
+            tie = Tie.objects.create(
+                person=person,
+                kind=kind,
+                note=request.POST.get("note", "").strip()[:200],
+                source=request.POST.get("source", "").strip()[:200],
+                entered_by=user,
+                **{field: found[0]},
+            )
+            if not Tie.objects.visible_to(user).filter(pk=tie.pk).exists():
+                raise PermissionError
+    except IntegrityError:
+        messages.error(request, _("This tie is already recorded."))
+        return back
+    except PermissionError:
+        raise Http404 from None
+    messages.success(request, _("The tie was recorded."))
+    return back
+
+
+@require_POST
+@require_perm("entities.delete_tie")
+def tie_remove(request, pk):
+    tie = get_object_or_404(Tie.objects.editable_by(request.user), pk=pk)
+    person_pk = tie.person_id
+    tie.delete()
+    messages.success(request, _("The tie was removed."))
+    return redirect(reverse("network", args=["person", person_pk]) + "?k=1")

@@ -135,6 +135,8 @@ NOT_PAGES = {
     "vetting_rule_edit": "per rule (saohei/vetting/tests/test_views.py)",
     "network": "per person, organization, clue or case (saohei/linkage/tests/test_network.py)",
     "network_edges": "per person, organization, clue or case (linkage/tests/test_network.py)",
+    "tie_add": "POST, per person (saohei/linkage/tests/test_network.py)",
+    "tie_remove": "POST, per tie (saohei/linkage/tests/test_network.py)",
     "link_decide": "POST, per suggestion (saohei/linkage/tests/test_views.py)",
     "series_detail": "per series (saohei/linkage/tests/test_views.py)",
     "linksuggestion-detail": "per suggestion (saohei/linkage/tests/test_views.py)",

@@ -283,3 +283,27 @@ def test_official_mentioned_by_the_case_is_that_person(personas, umbrella):
     named = [n for n in graph.nodes.values() if n.label == "赵六"]
     assert [(n.kind, n.official) for n in named] == [("person", True)]
     assert network.analyse(graph).paths[0].official.id == f"person:{judge.pk}"
+
+
+@pytest.mark.django_db
+def test_ties_added_and_removed_from_the_network_page(personas, client):
+    office = personas[Role.OFFICE_STAFF]
+    a = person(office, "甲", valid_id(seq="301"))
+    b = person(office, "乙", valid_id(seq="302"))
+    add = reverse("tie_add", args=[a.pk])
+    client.force_login(personas[Role.LEADER_VIEWER])  # leaders read, they do not add
+    assert client.post(add, {"kind": "spouse", "other": "乙"}).status_code == 403
+    client.force_login(personas[Role.HANDLER])  # the person is out of the police's reach
+    assert client.post(add, {"kind": "spouse", "other": "乙"}).status_code == 404
+    client.force_login(office)
+    assert client.post(add, {"kind": "spouse", "other": "乙", "source": "户籍"}).status_code == 302
+    assert client.post(add, {"kind": "spouse", "other": "丙"}).status_code == 302  # no match
+    assert client.post(add, {"kind": "shareholder", "other": "乙"}).status_code == 302
+    t = Tie.objects.get()
+    assert (t.person, t.other_person, t.kind, t.source) == (a, b, "spouse", "户籍")
+    page = client.get(reverse("network", args=["person", b.pk]))
+    assert list(page.context["ties"]) == [t] and page.context["can_tie"]
+    assert client.post(add, {"kind": "spouse", "other": "乙"}).status_code == 302  # once
+    assert Tie.objects.count() == 1
+    client.post(reverse("tie_remove", args=[t.pk]))
+    assert not Tie.objects.exists()
