@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 THRESHOLD = 30  # open suggestions are stored from this score up
 LIMIT = 30  # at most this many per item
-METHOD_CUTOFF = 75  # rapidfuzz ratio from which two methods count as alike
+METHOD_CUTOFF = 80  # rapidfuzz ratio from which two methods count as alike
 METHOD_MIN_BIGRAMS = 6  # shorter descriptions say too little to compare
 ENTITY_WEIGHT = {"person": 50, "vehicle": 40, "phone": 40, "organization": 30}
 PLACE_WEIGHT = {"well": 40, "village": 35, "plant": 25, "street": 25}
@@ -237,7 +237,7 @@ def suggest_for(item, *, user=None, limit: int = LIMIT) -> list[Suggestion]:
         for clue_id, case_id, method in rows:
             if method.count(" ") + 1 >= METHOD_MIN_BIGRAMS:
                 choices[("clue", clue_id) if clue_id else ("case", case_id)] = method
-        for _text, ratio, other in process.extract(
+        for text, ratio, other in process.extract(
             trace.method,
             choices,
             scorer=fuzz.token_set_ratio,
@@ -246,7 +246,9 @@ def suggest_for(item, *, user=None, limit: int = LIMIT) -> list[Suggestion]:
         ):
             c = cand(*other)
             if c is not None:
-                c.parts.append((round(ratio) - 45, _method_reason(round(ratio), trace.method)))
+                c.parts.append(
+                    (round(ratio) - 45, _method_reason(round(ratio), trace.method, text))
+                )
 
     if not found:
         return []
@@ -317,11 +319,29 @@ def _place_reason(token: str, days: int) -> Reason:
     return Reason("place", text)
 
 
-def _method_reason(ratio: int, method: str) -> Reason:
-    sample = "".join(b[0] for b in method.split()[:12])
-    text = _("The methods are alike (%(ratio)d%%): %(sample)s…") % {
+def shared_phrases(mine: str, theirs: str, most: int = 3) -> list[str]:
+    """The longest runs of bigrams two method texts share, as text: 欺行 行霸 霸市 → 欺行霸市."""
+    theirs_set = set(theirs.split())
+    phrases, run = [], ""
+    for bigram in mine.split():
+        if bigram in theirs_set:
+            run = run + bigram[1] if run and run[-1] == bigram[0] else _flush(phrases, run, bigram)
+        else:
+            run = _flush(phrases, run, "")
+    _flush(phrases, run, "")
+    return sorted(phrases, key=len, reverse=True)[:most]
+
+
+def _flush(phrases: list, run: str, start: str) -> str:
+    if len(run) >= 3:
+        phrases.append(run)
+    return start
+
+
+def _method_reason(ratio: int, mine: str, theirs: str) -> Reason:
+    text = _("The methods are alike (%(ratio)d%%): %(phrases)s.") % {
         "ratio": ratio,
-        "sample": sample,
+        "phrases": "、".join(shared_phrases(mine, theirs)),
     }
     return Reason("method", text)
 

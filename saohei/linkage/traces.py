@@ -111,6 +111,11 @@ def describe(item) -> dict:
     ).values_list("person__name", "person__merged_into__name", "person__nicknames"):
         names.update(n for n in (name, merged) if n)
         names.update(split_names(aliases))
+    names.update(
+        Mention.objects.filter(**{kind: item}, organization__isnull=False).values_list(
+            "organization__name", flat=True
+        )
+    )
     if kind == "clue":
         names.update(split_names(item.subjects))
         fields, texts, on = [item.place], [item.summary], item.received_on
