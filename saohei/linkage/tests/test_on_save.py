@@ -2,6 +2,7 @@
 signals and on_commit, not the at-once shortcut the other linkage tests use."""
 
 import datetime
+import io
 
 import pytest
 
@@ -43,3 +44,17 @@ def test_moves_that_do_not_change_what_is_compared_are_not_rechecked(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.assign(a, personas[Role.OFFICE_STAFF], personas[Role.HANDLER].unit)
     assert callbacks == []
+
+
+def test_refresh_links_command_indexes_what_was_loaded_without_signals(personas):
+    from django.core.management import call_command
+
+    from saohei.linkage.models import Trace
+
+    a = clue(personas, place="王家村")
+    b = clue(personas, place="王家村", on=DAY + datetime.timedelta(days=2))
+    assert not Trace.objects.exists()  # nothing ran: the transaction never committed
+    call_command("refresh_links", stdout=io.StringIO())
+    assert LinkSuggestion.objects.pair(a, b).get().kinds == ["place"]
+    call_command("refresh_links", stdout=io.StringIO())  # idempotent
+    assert LinkSuggestion.objects.count() == 1
