@@ -575,6 +575,7 @@ class PathRow:
     member: Node
     official: Node
     steps: list[tuple[Node, Edge | None]]  # each node with the edge that leads to the next
+    reached_by: int = 1  # gang members who reach this official within the graph
 
     @property
     def length(self) -> int:
@@ -591,8 +592,8 @@ class CentralityRow:
 
 @dataclass
 class Analysis:
-    paths: list[PathRow]
-    paths_total: int
+    paths: list[PathRow]  # one per official reached
+    paths_total: int  # (member, official) pairs joined by a path
     centrality: list[CentralityRow]
 
 
@@ -605,9 +606,9 @@ def to_rustworkx(graph: Graph) -> tuple[rx.PyGraph, list[str], dict[str, int]]:
 
 
 def analyse(graph: Graph, path_rows: int = PATH_ROWS) -> Analysis:
-    """Shortest paths from each gang member to each public official it reaches (shortest
-    first, the leader before core and ordinary members), and gang members ranked by
-    betweenness centrality.
+    """For each public official a gang member reaches, the shortest path from the gang (the
+    shortest first, the leader before core and ordinary members), with the number of members
+    who reach that official; and gang members ranked by betweenness centrality.
 
     Betweenness rather than degree: degree counts how often someone is mentioned, which a
     talkative victim or a much-reported minor member wins; betweenness counts how many of the
@@ -634,6 +635,16 @@ def analyse(graph: Graph, path_rows: int = PATH_ROWS) -> Analysis:
                 steps.append((nodes[a], graph.edges[edge] if edge else None))
             rows.append(PathRow(member=member, official=official, steps=steps))
     rows.sort(key=lambda r: (r.length, r.member.rank, r.member.label, r.official.label))
+    # One row per official: the shortest path from the highest-ranked member, and how many
+    # members reach the official at all (nine members of one gang and four officials of its
+    # umbrella case would otherwise be 36 rows saying the same thing).
+    best: dict[str, PathRow] = {}
+    for row in rows:
+        if row.official.id in best:
+            best[row.official.id].reached_by += 1
+        else:
+            best[row.official.id] = row
+    pairs, rows = len(rows), list(best.values())
 
     betweenness = dict(rx.betweenness_centrality(g, normalized=True)) if len(g) > 2 else {}
     ranking = [
@@ -647,4 +658,4 @@ def analyse(graph: Graph, path_rows: int = PATH_ROWS) -> Analysis:
     ranking.sort(key=lambda r: (-r.betweenness, -r.degree, r.node.rank, r.node.label))
     for row in ranking[:CORE_SUGGESTED]:
         row.suggested_core = row.betweenness > 0 or row.degree > 1
-    return Analysis(paths=rows[:path_rows], paths_total=len(rows), centrality=ranking)
+    return Analysis(paths=rows[:path_rows], paths_total=pairs, centrality=ranking)

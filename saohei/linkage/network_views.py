@@ -160,6 +160,7 @@ def network(request, kind, pk):
             "member": row.member,
             "official": row.official,
             "length": row.length,
+            "reached_by": row.reached_by,
             "steps": [(node, edge_label(edge) if edge else "") for node, edge in row.steps],
             "ids": json.dumps([node.id for node, _edge in row.steps]),
         }

@@ -126,10 +126,9 @@ def test_path_from_gang_leader_to_umbrella_official(personas, umbrella):
         "张三", str(umbrella["gang"]), str(umbrella["shield"]), "赵六",
     ]  # fmt: skip
     assert [e.kind for _, e in first.steps[:-1]] == ["suspect", "protects", "official"]
-    # Every gang member reaches the official; the leader is listed before the others.
-    assert [(p.member.label, p.length) for p in result.paths] == [
-        ("张三", 3), ("李四", 3), ("王五", 3),
-    ]  # fmt: skip
+    # Every gang member reaches the official: one row, from the leader, counting the three.
+    assert [(p.member.label, p.length, p.reached_by) for p in result.paths] == [("张三", 3, 3)]
+    assert result.paths_total == 3
 
 
 @pytest.mark.django_db
@@ -161,10 +160,16 @@ def test_centrality_ranks_the_broker_first():
     assert ranking == [("H", 3), ("M1", 2), ("M3", 2), ("M2", 1)]
     assert result.centrality[0].betweenness > result.centrality[1].betweenness > 0
     assert [r.node.label for r in result.centrality if r.suggested_core] == ["H", "M1", "M3"]
-    assert [(p.member.label, p.length) for p in result.paths] == [
-        ("M1", 1), ("H", 2), ("M2", 3), ("M3", 3),
+    assert [(p.member.label, p.length, p.reached_by) for p in result.paths] == [("M1", 1, 4)]
+    assert result.paths_total == 4
+    # A second official beyond M2: its row starts from the member nearest to it.
+    graph.add_node(network.Node(id="P", kind="named", label="P", depth=0, official=True))
+    graph.add_edge("M2", "P", "tie", "friend")
+    paths = network.analyse(graph).paths
+    assert [(p.official.label, p.member.label, p.length) for p in paths] == [
+        ("O", "M1", 1), ("P", "M2", 1),
     ]  # fmt: skip
-    assert [n.label for n, _ in result.paths[2].steps] == ["M2", "H", "M1", "O"]
+    assert [n.label for n, _ in network.analyse(graph).paths[0].steps] == ["M1", "O"]
 
 
 # Who sees what ------------------------------------------------------------------------------
