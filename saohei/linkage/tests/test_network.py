@@ -5,7 +5,8 @@ out of reach never appear, the page per role and the edges as .xlsx."""
 import io
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,7 +16,7 @@ from saohei.cases.models import Official, Suspect
 from saohei.cases.tests.factories import OPENED, gang_case
 from saohei.clues.choices import Status
 from saohei.clues.tests.factories import clue_in
-from saohei.entities.models import Phone
+from saohei.entities.models import Organization, Phone
 from saohei.entities.tests.test_persons import mention, person, valid_id
 from saohei.entities.ties import Tie, TieKind
 from saohei.linkage import network
@@ -312,3 +313,29 @@ def test_ties_added_and_removed_from_the_network_page(personas, client):
     assert Tie.objects.count() == 1
     client.post(reverse("tie_remove", args=[t.pk]))
     assert not Tie.objects.exists()
+
+
+@pytest.mark.django_db
+def test_organization_network_and_queries_per_step(personas):
+    office = personas[Role.OFFICE_STAFF]
+    boss, partner = person(office, "老板"), person(office, "股东")
+    firm = Organization.objects.create(
+        name="顺通物流公司", jurisdiction=office.unit.jurisdiction, legal_representative=boss
+    )
+    Tie.objects.create(person=partner, organization=firm, kind=TieKind.SHAREHOLDER)
+    graph = network.build(office, ("organization", firm.pk), k=1)
+    assert labels(graph) == {"顺通物流公司", "老板", "股东"}
+    assert {e.label for e in graph.edges.values()} == {"legal_rep", "shareholder"}
+
+    def queries(n):
+        hub = person(office, f"中心{n}")
+        for i in range(n):
+            near = person(office, f"人{n}-{i}")
+            tie(hub, near)
+            tie(near, person(office, f"远{n}-{i}"))
+        with CaptureQueriesContext(connection) as ctx:
+            graph = network.build(office, ("person", hub.pk), k=2)
+        assert len(graph.nodes) == 1 + 2 * n
+        return len(ctx.captured_queries)
+
+    assert queries(2) == queries(8)  # batched per step, not per node
