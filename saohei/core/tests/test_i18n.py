@@ -33,7 +33,12 @@ def test_compiled_catalog_matches_the_source():
     with open(LOCALE / "django.mo", "rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     for e in entries():
-        if e.msgid_plural:
+        if e.msgctxt and e.msgid_plural:
+            got = compiled.npgettext(e.msgctxt, e.msgid, e.msgid_plural, 1)
+            assert got == e.msgstr_plural[0], e.msgid
+        elif e.msgctxt:  # "Name" of a person (姓名) is not "Name" of a thing (名称)
+            assert compiled.pgettext(e.msgctxt, e.msgid) == e.msgstr, e.msgid
+        elif e.msgid_plural:
             assert compiled.ngettext(e.msgid, e.msgid_plural, 1) == e.msgstr_plural[0], e.msgid
         else:
             assert compiled.gettext(e.msgid) == e.msgstr, f"run `make messages`: {e.msgid}"
