@@ -171,12 +171,17 @@ def network(request, kind, pk):
     ties, can_tie = [], False
     if center.kind == "person":
         user = request.user
-        ties = (
+        ties = list(
             Tie.objects.visible_to(user)
             .filter(Q(person_id=center.pk) | Q(other_person_id=center.pk))
             .select_related("person", "other_person", "organization")
+            .defer("person__id_number", "other_person__id_number")
         )
-        editable = set(Tie.objects.editable_by(user).values_list("pk", flat=True))
+        editable = set(
+            Tie.objects.editable_by(user)
+            .filter(pk__in=[t.pk for t in ties])
+            .values_list("pk", flat=True)
+        )
         for t in ties:
             t.removable = t.pk in editable and user.has_perm("entities.delete_tie")
         can_tie = (
