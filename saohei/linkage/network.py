@@ -443,9 +443,16 @@ class _Builder:
         officials = [o for o in officials if near(o)]
         for row in [*suspects, *officials]:
             wanted.setdefault("case", set()).add(row.case_id)
-        # Suspects resolved to visible persons by ID number.
-        by_index = {s.id_index for s in suspects if s.id_index}
-        self.resolved = {}
+        # Suspects resolved to visible persons by ID number: a frontier person is itself; the
+        # suspects of frontier cases are looked up (only those: a person is never drawn for a
+        # suspect whose case is out of reach).
+        self.resolved = {
+            obj.id_index: obj
+            for pk in ids.get("person", ())
+            if (obj := self.objects.get(f"person:{pk}")) is not None and obj.id_index
+        }
+        by_index = {s.id_index for s in suspects if s.id_index and s.case_id in cases}
+        by_index -= set(self.resolved)
         if by_index:
             for p in self.seen["person"].filter(id_index__in=by_index).order_by("pk"):
                 self.resolved.setdefault(p.id_index, p)

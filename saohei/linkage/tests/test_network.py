@@ -339,3 +339,16 @@ def test_organization_network_and_queries_per_step(personas):
         return len(ctx.captured_queries)
 
     assert queries(2) == queries(8)  # batched per step, not per node
+
+
+@pytest.mark.django_db
+def test_a_suspect_out_of_reach_draws_no_one(personas, other_personas):
+    """A suspect of another district's case with the person's ID number: neither the case
+    nor another person holding that number is drawn."""
+    office = personas[Role.OFFICE_STAFF]
+    number = valid_id(seq="401")
+    someone = person(office, "甲", number)
+    person(office, "甲某", number)  # the same ID entered twice, not yet merged
+    theirs = gang_case(other_personas, clues=1, name="外区案件")
+    Suspect.objects.create(case=theirs, name="甲", id_number=number, role=SuspectRole.LEADER)
+    assert labels(network.build(office, ("person", someone.pk), k=2)) == {"甲"}
