@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rapidfuzz import fuzz, process
 
 from .models import LinkStatus, LinkSuggestion, SeriesMember, Trace, TracePlace, ordered, pair_keys
@@ -96,17 +96,21 @@ def _entities(item, kind):
     from saohei.entities.models import Mention, Person
 
     names: dict[tuple[str, object], str] = {}
-    rows = Mention.objects.filter(**{kind: item}).values_list(
-        "person_id",
-        "person__merged_into_id",
-        "person__merged_into__name",
-        "person__name",
-        "organization_id",
-        "organization__name",
-        "vehicle_id",
-        "vehicle__plate",
-        "phone_id",
-        "phone__number",
+    rows = (
+        Mention.objects.filter(**{kind: item})
+        .order_by()
+        .values_list(
+            "person_id",
+            "person__merged_into_id",
+            "person__merged_into__name",
+            "person__name",
+            "organization_id",
+            "organization__name",
+            "vehicle_id",
+            "vehicle__plate",
+            "phone_id",
+            "phone__number",
+        )
     )
     for pid, merged, mname, pname, oid, oname, vid, plate, phid, number in rows:
         if pid:
@@ -120,24 +124,36 @@ def _entities(item, kind):
     suspect_idx: dict[str, str] = {}
     if kind == "case":
         suspect_idx = dict(
-            Suspect.objects.filter(case=item).exclude(id_index="").values_list("id_index", "name")
+            Suspect.objects.filter(case=item)
+            .exclude(id_index="")
+            .order_by()
+            .values_list("id_index", "name")
         )
     by_index: dict[str, int] = {}
     if suspect_idx:
-        for pid, merged, name, id_index in Person.objects.filter(
-            id_index__in=list(suspect_idx)
-        ).values_list("pk", "merged_into_id", "name", "id_index"):
+        for pid, merged, name, id_index in (
+            Person.objects.filter(id_index__in=list(suspect_idx))
+            .order_by()
+            .values_list("pk", "merged_into_id", "name", "id_index")
+        ):
             by_index[id_index] = merged or pid
             names.setdefault(("person", merged or pid), name)
     survivors = [eid for ek, eid in names if ek == "person"]
     resolve: dict[int, int] = {}
     if survivors:
-        for pid, merged, id_index in Person.objects.filter(
-            Q(pk__in=survivors) | Q(merged_into__in=survivors)
-        ).values_list("pk", "merged_into_id", "id_index"):
-            resolve[pid] = merged or pid
+        # Persons merged into the survivors: read from the index alone (asking for more
+        # columns makes SQLite's planner, which counts NULLs as one value, scan the table).
+        resolve = {pid: pid for pid in survivors}
+        resolve.update(
+            Person.objects.filter(merged_into__in=survivors)
+            .order_by()
+            .values_list("pk", "merged_into_id")
+        )
+        for pid, id_index in (
+            Person.objects.filter(pk__in=list(resolve)).order_by().values_list("pk", "id_index")
+        ):
             if id_index:
-                by_index.setdefault(id_index, merged or pid)
+                by_index.setdefault(id_index, resolve[pid])
     for id_index, name in suspect_idx.items():
         if id_index not in by_index:
             names[("id", id_index)] = name
@@ -172,12 +188,13 @@ def suggest_for(item, *, user=None, limit: int = LIMIT) -> list[Suggestion]:
         for clue_id, case_id, eid in (
             Mention.objects.filter(**{f"{ek}_id__in": list(wanted)})
             .exclude(**{kind: item})
+            .order_by()
             .values_list("clue_id", "case_id", f"{ek}_id")
         ):
             other = ("clue", clue_id) if clue_id else ("case", case_id)
             shared[other].add((ek, resolve.get(eid, eid) if ek == "person" else eid))
     if indexes:
-        suspects = Suspect.objects.filter(id_index__in=list(indexes))
+        suspects = Suspect.objects.filter(id_index__in=list(indexes)).order_by()
         if kind == "case":
             suspects = suspects.exclude(case=item)
         for case_id, id_index in suspects.values_list("case_id", "id_index"):
@@ -222,7 +239,7 @@ def suggest_for(item, *, user=None, limit: int = LIMIT) -> list[Suggestion]:
             points = PLACE_WEIGHT[place_kind(token)] - round(10 * days / max(window, 1))
             points += min(len(token), 12) // 4  # a longer token is a more precise place
             if other not in best or points > best[other][0]:
-                best[other] = (points, _place_reason(token, days))
+                best[other] = (points, (_place_reason, token, days))
         for other, part in best.items():
             c = cand(*other)
             if c is not None:
@@ -247,7 +264,7 @@ def suggest_for(item, *, user=None, limit: int = LIMIT) -> list[Suggestion]:
             c = cand(*other)
             if c is not None:
                 c.parts.append(
-                    (round(ratio) - 45, _method_reason(round(ratio), trace.method, text))
+                    (round(ratio) - 45, (_method_reason, round(ratio), trace.method, text))
                 )
 
     if not found:
@@ -289,11 +306,13 @@ def suggest_for(item, *, user=None, limit: int = LIMIT) -> list[Suggestion]:
         pks = [c.pk for c in ranked if c.kind == k]
         if pks:
             loaded.update({(k, o.pk): o for o in manager.filter(pk__in=pks)})
-    return [
-        Suggestion(loaded[(c.kind, c.pk)], c.score, c.reasons)
-        for c in ranked
-        if (c.kind, c.pk) in loaded
-    ]
+    shown = [c for c in ranked if (c.kind, c.pk) in loaded]
+    for c in shown:  # place and method sentences are written only for those shown
+        c.parts[:] = [
+            (points, reason if isinstance(reason, Reason) else reason[0](*reason[1:]))
+            for points, reason in c.parts
+        ]
+    return [Suggestion(loaded[(c.kind, c.pk)], c.score, c.reasons) for c in shown]
 
 
 def _entity_reason(kind: str, name: str) -> Reason:
@@ -312,10 +331,11 @@ def _place_reason(token: str, days: int) -> Reason:
     if days == 0:
         text = _("Both happened at %(place)s on the same day.") % {"place": token}
     else:
-        text = _("Both happened at %(place)s within %(days)d days.") % {
-            "place": token,
-            "days": days,
-        }
+        text = ngettext(
+            "Both happened at %(place)s within %(days)d day.",
+            "Both happened at %(place)s within %(days)d days.",
+            days,
+        ) % {"place": token, "days": days}
     return Reason("place", text)
 
 
@@ -333,7 +353,7 @@ def shared_phrases(mine: str, theirs: str, most: int = 3) -> list[str]:
 
 
 def _flush(phrases: list, run: str, start: str) -> str:
-    if len(run) >= 3:
+    if len(run) >= 4:
         phrases.append(run)
     return start
 

@@ -35,6 +35,7 @@ GENERIC = {
     "采油井", "注水井", "抽油井", "油水井", "该村", "本村", "全村", "各村", "邻村", "高速路",
     "水泥路", "柏油路", "油田井", "该厂", "本厂", "各厂", "该井", "此井",
 }  # fmt: skip
+WELL_NUMBER = re.compile(r"[0-9A-Z]")
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -49,7 +50,9 @@ def _chunk_tokens(chunk: str, atom: re.Pattern) -> list[str]:
     chain, end = "", None
     for match in atom.finditer(chunk):
         word = match.group(0)
-        if word in GENERIC or len(word) < 2:
+        # A named well has a number (4号井, 杏12-3井); 抽取油井 is no place.
+        unnumbered_well = word[-1] == "井" and not WELL_NUMBER.search(word)
+        if word in GENERIC or len(word) < 2 or unnumbered_well:
             chain, end = "", None
             continue
         if chain and match.start() == end:

@@ -41,6 +41,8 @@ def test_place_tokens_and_method_text():
         "采油三厂",
         "采油三厂4号井",
     ]
+    # A well without a number is no place.
+    assert place_tokens([], ["私拉电线盗用电力抽取油井原油"]) == []
     assert method_text("张三在王家村私接管线盗油", ["张三", "王家村"]) == "私接 接管 管线 线盗 盗油"
 
 
