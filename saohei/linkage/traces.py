@@ -25,6 +25,8 @@ ATOM_FIELD = re.compile(_ATOM % (1, 10))
 ATOM_TEXT = re.compile(_ATOM % (1, 5))
 # 省, 市, 区, 县, 旗, 镇, 乡, 街道, 办事处: what comes before the last of them is dropped.
 ADMIN = re.compile(r"^.*(?:省|自治区|地区|市|区|县|旗|镇|乡|街道|办事处|社区)")
+ADMIN_NEXT = re.compile(r"区|县|市|镇|乡|道|办事处|社区")  # 道: 北湖街 in 北湖街道
+NOT_PLACES = ("线路", "管路", "电路", "水路", "道路", "公路", "马路", "铁路", "门路", "出路")
 FIELD_SPLIT = re.compile(r"[\s,，、;；/|。.:：()（）\[\]【】]+|和|及|与")
 TEXT_SPLIT = re.compile(
     r"[\s,，、;；/|。.:：()（）\[\]【】“”\"'!！?？]+|在|于|到|至|从|往|对|将|把|等|的|和|及|与|"
@@ -45,14 +47,17 @@ def fold(text: str) -> str:
 
 
 def _chunk_tokens(chunk: str, atom: re.Pattern) -> list[str]:
-    chunk = ADMIN.sub("", chunk)
     tokens: list[str] = []
     chain, end = "", None
     for match in atom.finditer(chunk):
-        word = match.group(0)
+        # 北湖区红旗镇张家村 → 张家村, 长青作业区15号井 → 15号井: the part after the last
+        # administrative word; 让胡路 in 让胡路区 names a district, not a road.
+        word = ADMIN.sub("", match.group(0))
+        if ADMIN_NEXT.match(chunk, match.end()):
+            word = ""
         # A named well has a number (4号井, 杏12-3井); 抽取油井 is no place.
-        unnumbered_well = word[-1] == "井" and not WELL_NUMBER.search(word)
-        if word in GENERIC or len(word) < 2 or unnumbered_well:
+        unnumbered_well = word[-1:] == "井" and not WELL_NUMBER.search(word)
+        if word in GENERIC or len(word) < 2 or unnumbered_well or word.endswith(NOT_PLACES):
             chain, end = "", None
             continue
         if chain and match.start() == end:

@@ -41,6 +41,9 @@ def test_place_tokens_and_method_text():
         "采油三厂",
         "采油三厂4号井",
     ]
+    # An operating area, a district named after a road, a power line, a subdistrict: no places.
+    assert place_tokens(["采油二厂长青作业区15号井"], []) == ["采油二厂", "采油二厂15号井"]
+    assert place_tokens(["大庆市让胡路区中原路、供电线路、北湖街道"], []) == ["中原路"]
     # A well without a number is no place.
     assert place_tokens([], ["私拉电线盗用电力抽取油井原油"]) == []
     assert method_text("张三在王家村私接管线盗油", ["张三", "王家村"]) == "私接 接管 管线 线盗 盗油"
