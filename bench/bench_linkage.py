@@ -3,7 +3,7 @@ case, beside a floor measured in the same run (one indexed look-up of one person
 and the target (200 ms), on a throw-away SQLite database under /tmp (or DATABASE_URL if set:
 its data is NOT removed, so never point it at a database you care about).
 
-    .venv/bin/python bench/bench_linkage.py                 # 100,000 cases (~9 min)
+    .venv/bin/python bench/bench_linkage.py                 # 100,000 cases (~5 min)
     .venv/bin/python bench/bench_linkage.py --cases 10000   # a quick check (seconds)
 
 Data, written with bulk inserts (no signals, no audit log): two districts of one city, cases
