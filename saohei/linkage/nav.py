@@ -1,4 +1,4 @@
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from saohei.core.navigation import NavItem, register
 
@@ -7,7 +7,7 @@ from saohei.core.navigation import NavItem, register
 register(
     NavItem(
         "link_suggestions",
-        _lazy("Case linking"),
+        _("Case linking"),
         lambda u: u.has_perm("linkage.view_linksuggestion"),
         order=57,
     )
