@@ -1,6 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from saohei.core import todo
 from saohei.core.dates import cn_date
@@ -10,11 +10,13 @@ from . import discipline
 from .choices import CheckStatus, DisposalStatus, Stage
 from .models import Case, Disposal, ThreeWayCheck
 
-register(NavItem("case_list", _lazy("Cases"), lambda u: u.has_perm("cases.view_case"), order=40))
+register(
+    NavItem("case_list", gettext_lazy("Cases"), lambda u: u.has_perm("cases.view_case"), order=40)
+)
 register(
     NavItem(
         "case_checks",
-        _lazy("One case, three investigations"),
+        gettext_lazy("One case, three investigations"),
         lambda u: u.has_perm("cases.view_case"),
         order=45,
     )
@@ -22,7 +24,7 @@ register(
 register(
     NavItem(
         "disposal_list",
-        _lazy("Discipline disposals"),
+        gettext_lazy("Discipline disposals"),
         lambda u: u.has_perm("cases.view_disposal") and discipline.may_dispose_any(u),
         order=50,
     )

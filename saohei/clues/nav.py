@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from saohei.core import todo
 from saohei.core.navigation import NavItem, register
@@ -10,14 +10,21 @@ from .choices import Status
 from .models import Clue
 from .services import informants_to_contact, overdue
 
-register(NavItem("clue_list", _lazy("Clues"), lambda u: u.has_perm("clues.view_clue"), order=10))
 register(
-    NavItem("clue_deadlines", _lazy("Deadlines"), lambda u: u.has_perm("clues.view_clue"), order=20)
+    NavItem("clue_list", gettext_lazy("Clues"), lambda u: u.has_perm("clues.view_clue"), order=10)
+)
+register(
+    NavItem(
+        "clue_deadlines",
+        gettext_lazy("Deadlines"),
+        lambda u: u.has_perm("clues.view_clue"),
+        order=20,
+    )
 )
 register(
     NavItem(
         "clue_settings",
-        _lazy("Clue settings"),
+        gettext_lazy("Clue settings"),
         lambda u: u.has_perm("clues.manage_rules"),
         order=700,
     )

@@ -1,11 +1,16 @@
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from saohei.core.navigation import NavItem, register
 
 # The records registry (前科劣迹) ----------------------------------------------------------------
 
 register(
-    NavItem("record_list", _lazy("Records"), lambda u: u.has_perm("entities.view_record"), order=60)
+    NavItem(
+        "record_list",
+        gettext_lazy("Records"),
+        lambda u: u.has_perm("entities.view_record"),
+        order=60,
+    )
 )
 
 # Persons and organizations -----------------------------------------------------------------
@@ -13,7 +18,7 @@ register(
 register(
     NavItem(
         "person_list",
-        _lazy("Persons and organizations"),
+        gettext_lazy("Persons and organizations"),
         lambda u: u.has_perm("entities.view_person"),
         order=55,
     )

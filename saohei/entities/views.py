@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saohei.core.decorators import require_perm
@@ -289,12 +289,12 @@ KINDS = {
     "organization": {
         "model": Organization,
         "form": OrganizationForm,
-        "title": _lazy("Organizations"),
+        "title": gettext_lazy("Organizations"),
         "columns": [
-            (_lazy("Name"), "name"),
-            (_lazy("Unified social credit code"), "credit_code"),
-            (_lazy("Kind"), "get_kind_display"),
-            (_lazy("Legal representative"), "legal_representative"),
+            (gettext_lazy("Name"), "name"),
+            (gettext_lazy("Unified social credit code"), "credit_code"),
+            (gettext_lazy("Kind"), "get_kind_display"),
+            (gettext_lazy("Legal representative"), "legal_representative"),
         ],
         "related": ["legal_representative"],
         "search": lambda q: Q(name__contains=q) | Q(credit_code=q.upper()),
@@ -302,8 +302,11 @@ KINDS = {
     "vehicle": {
         "model": Vehicle,
         "form": VehicleForm,
-        "title": _lazy("Vehicles"),
-        "columns": [(_lazy("Plate number"), "plate"), (_lazy("Description"), "description")],
+        "title": gettext_lazy("Vehicles"),
+        "columns": [
+            (gettext_lazy("Plate number"), "plate"),
+            (gettext_lazy("Description"), "description"),
+        ],
         "related": [],
         "search": lambda q: Q(plate__contains=q.upper()) | Q(description__contains=q),
         "unique": "plate",
@@ -311,8 +314,8 @@ KINDS = {
     "phone": {
         "model": Phone,
         "form": PhoneForm,
-        "title": _lazy("Phones"),
-        "columns": [(_lazy("Phone number"), "number")],
+        "title": gettext_lazy("Phones"),
+        "columns": [(gettext_lazy("Phone number"), "number")],
         "related": [],
         "search": lambda q: Q(number__contains=q),
         "unique": "number",

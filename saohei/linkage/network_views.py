@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saohei.cases.choices import SuspectRole
@@ -34,40 +34,40 @@ KINDS = ("person", "organization", "clue", "case", "suspect", "official")
 
 # Colour classes: (label, fill colour). The legend and the drawing read the same table.
 ROLE_STYLE = {
-    "leader": (_lazy("ringleader"), "#922b21"),
-    "core": (_lazy("core member"), "#e74c3c"),
-    "member": (_lazy("gang member"), "#f1948a"),
-    "suspect": (_lazy("suspect"), "#e67e22"),
-    "official": (_lazy("public official"), "#8e44ad"),
-    "subject": (_lazy("reported subject"), "#f5b041"),
-    "victim": (_lazy("victim"), "#2e86c1"),
-    "witness": (_lazy("witness"), "#85c1e9"),
-    "person": (_lazy("person"), "#aab7b8"),
-    "organization": (_lazy("organization"), "#17a589"),
-    "vehicle": (_lazy("vehicle"), "#5d6d7e"),
-    "phone": (_lazy("phone"), "#34495e"),
-    "clue": (_lazy("clue"), "#f7dc6f"),
-    "case": (_lazy("case"), "#d5d8dc"),
-    "gang_case": (_lazy("gang case"), "#641e16"),
-    "umbrella_case": (_lazy("umbrella case"), "#4a235a"),
+    "leader": (gettext_lazy("ringleader"), "#922b21"),
+    "core": (gettext_lazy("core member"), "#e74c3c"),
+    "member": (gettext_lazy("gang member"), "#f1948a"),
+    "suspect": (gettext_lazy("suspect"), "#e67e22"),
+    "official": (gettext_lazy("public official"), "#8e44ad"),
+    "subject": (gettext_lazy("reported subject"), "#f5b041"),
+    "victim": (gettext_lazy("victim"), "#2e86c1"),
+    "witness": (gettext_lazy("witness"), "#85c1e9"),
+    "person": (gettext_lazy("person"), "#aab7b8"),
+    "organization": (gettext_lazy("organization"), "#17a589"),
+    "vehicle": (gettext_lazy("vehicle"), "#5d6d7e"),
+    "phone": (gettext_lazy("phone"), "#34495e"),
+    "clue": (gettext_lazy("clue"), "#f7dc6f"),
+    "case": (gettext_lazy("case"), "#d5d8dc"),
+    "gang_case": (gettext_lazy("gang case"), "#641e16"),
+    "umbrella_case": (gettext_lazy("umbrella case"), "#4a235a"),
 }
 EDGE_KINDS = {
-    "mention": _lazy("mentioned"),
-    "suspect": _lazy("suspect in"),
-    "official": _lazy("official involved"),
-    "tie": _lazy("tie"),
-    "phone": _lazy("uses phone"),
-    "protects": _lazy("umbrella case of"),
-    "source": _lazy("opened from clue"),
+    "mention": gettext_lazy("mentioned"),
+    "suspect": gettext_lazy("suspect in"),
+    "official": gettext_lazy("official involved"),
+    "tie": gettext_lazy("tie"),
+    "phone": gettext_lazy("uses phone"),
+    "protects": gettext_lazy("umbrella case of"),
+    "source": gettext_lazy("opened from clue"),
 }
 NODE_KINDS = {
-    "person": _lazy("person"),
-    "named": _lazy("person (not on record)"),
-    "organization": _lazy("organization"),
-    "vehicle": _lazy("vehicle"),
-    "phone": _lazy("phone"),
-    "clue": _lazy("clue"),
-    "case": _lazy("case"),
+    "person": gettext_lazy("person"),
+    "named": gettext_lazy("person (not on record)"),
+    "organization": gettext_lazy("organization"),
+    "vehicle": gettext_lazy("vehicle"),
+    "phone": gettext_lazy("phone"),
+    "clue": gettext_lazy("clue"),
+    "case": gettext_lazy("case"),
 }
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from saohei.core.decorators import require_perm
@@ -27,12 +27,12 @@ from .models import LinkStatus, LinkSuggestion, Series, SeriesMember, TracePlace
 from .traces import place_kind
 
 GROUNDS = {
-    "person": _lazy("person"),
-    "organization": _lazy("organization"),
-    "vehicle": _lazy("vehicle"),
-    "phone": _lazy("phone"),
-    "place": _lazy("place"),
-    "method": _lazy("method"),
+    "person": gettext_lazy("person"),
+    "organization": gettext_lazy("organization"),
+    "vehicle": gettext_lazy("vehicle"),
+    "phone": gettext_lazy("phone"),
+    "place": gettext_lazy("place"),
+    "method": gettext_lazy("method"),
 }
 ITEMS = ("a_clue", "a_case", "b_clue", "b_case")
 

@@ -1,6 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from saohei.core import todo
 from saohei.core.navigation import NavItem, register
@@ -12,7 +12,7 @@ from .services import transfers_unanswered
 register(
     NavItem(
         "transfer_list",
-        _lazy("Transfers"),
+        gettext_lazy("Transfers"),
         lambda u: u.has_perm("transfers.view_transfer"),
         order=30,
     )

@@ -1,11 +1,11 @@
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from saohei.core.navigation import NavItem, register
 
 register(
     NavItem(
         "vetting_batches",
-        _lazy("Candidate vetting"),
+        gettext_lazy("Candidate vetting"),
         lambda u: u.has_perm("vetting.view_batch"),
         order=65,
     )
