@@ -262,6 +262,8 @@ class SheetChecker:
 
     headers: list[str] = []
     key_header = ""  # the header that marks the header row among the first rows
+    optional: list[str] = []  # headers a file may have (not an error when absent)
+    aliases: dict[str, str] = {}  # other headers hand-made sheets use: {alias: header}
     messages: dict = MESSAGES
     choices: dict = {}  # header: ({folded label: value}, accepted labels)
     max_length: dict = {}  # header: characters
@@ -277,7 +279,8 @@ class SheetChecker:
         return BAD
 
     def read_headers(self, values: tuple, line: int) -> bool:
-        wanted = {key(h): h for h in self.headers}
+        wanted = {key(h): h for h in [*self.headers, *self.optional]}
+        wanted |= {key(alias): h for alias, h in self.aliases.items()}
         for index, value in enumerate(values):
             header = wanted.get(key(value)) if value is not None else None
             if header in self.columns:
@@ -286,7 +289,8 @@ class SheetChecker:
                 self.columns[header] = index
         for header in self.headers:
             if header not in self.columns:
-                self.error("missing_header", line, header, headers="、".join(self.headers))
+                params = {"headers": "、".join(self.headers), "optional": "、".join(self.optional)}
+                self.error("missing_header", line, header, **params)
         return not self.errors
 
     def is_blank(self, values: tuple) -> bool:

@@ -200,6 +200,7 @@ class _Checker(SheetChecker):
     """Checks one row at a time: the ID number strictly, the record type against RecordKind,
     and no record twice in the file."""
 
+    optional, aliases = OPTIONAL, ALIASES
     headers, key_header, messages, max_length = HEADERS, ID_NUMBER, MESSAGES, MAX_LENGTH
 
     def __init__(self, sheet: str, epoch):
@@ -210,21 +211,6 @@ class _Checker(SheetChecker):
     @property
     def has_description(self) -> bool:
         return DESCRIPTION in self.columns
-
-    def read_headers(self, values: tuple, line: int) -> bool:
-        wanted = {key(h): h for h in HEADERS + OPTIONAL}
-        wanted |= {key(alias): h for alias, h in ALIASES.items()}
-        for index, value in enumerate(values):
-            header = wanted.get(key(value)) if value is not None else None
-            if header in self.columns:
-                self.error("duplicate_header", line, header, value)
-            elif header is not None:  # other columns are kept in the file, ignored here
-                self.columns[header] = index
-        for header in HEADERS:
-            if header not in self.columns:
-                params = {"headers": "、".join(HEADERS), "optional": "、".join(OPTIONAL)}
-                self.error("missing_header", line, header, **params)
-        return not self.errors
 
     def row(self, values: tuple, line: int) -> _Row | None:
         before = len(self.errors)

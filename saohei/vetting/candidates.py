@@ -20,7 +20,6 @@ from saohei.core.ledger_common import (
     NOT_OPENED,
     ImportResult,
     SheetChecker,
-    key,
     problem,
     read_sheet,
     shown,
@@ -74,6 +73,7 @@ class CandidateRow:
 
 class _Checker(SheetChecker):
     headers, key_header, messages, max_length = HEADERS, NAME, MESSAGES, MAX_LENGTH
+    aliases = ALIASES
 
     def __init__(self, sheet, epoch):
         super().__init__(sheet, epoch)
@@ -84,17 +84,7 @@ class _Checker(SheetChecker):
         self.header_cells = [shown(v) if v is not None else "" for v in values]
         while self.header_cells and not self.header_cells[-1]:
             self.header_cells.pop()
-        wanted = {key(h): h for h in HEADERS} | {key(a): h for a, h in ALIASES.items()}
-        for index, value in enumerate(values):
-            header = wanted.get(key(value)) if value is not None else None
-            if header in self.columns:
-                self.error("duplicate_header", line, header, value)
-            elif header is not None:
-                self.columns[header] = index
-        for header in HEADERS:
-            if header not in self.columns:
-                self.error("missing_header", line, header, headers="、".join(HEADERS))
-        return not self.errors
+        return super().read_headers(values, line)
 
     def row(self, values: tuple, line: int) -> CandidateRow | None:
         before = len(self.errors)
