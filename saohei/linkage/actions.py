@@ -30,7 +30,7 @@ def _locked(suggestion: LinkSuggestion, user) -> LinkSuggestion:
         raise PermissionDenied(_("You may not decide link suggestions."))
     locked = (
         LinkSuggestion.objects.editable_by(user)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("a_clue", "a_case", "b_clue", "b_case")
         .filter(pk=suggestion.pk)
         .first()
@@ -89,7 +89,7 @@ def accept(suggestion: LinkSuggestion, user, *, note: str = "") -> Series:
 
 def _member_of(item) -> SeriesMember | None:
     return (
-        SeriesMember.objects.select_for_update()
+        SeriesMember.objects.select_for_update(of=("self",))
         .filter(**{item_kind(item): item})
         .select_related("series")
         .first()
@@ -103,7 +103,11 @@ def join(a, b, user) -> Series:
         if ma.series_id == mb.series_id:
             return ma.series
         keep, gone = sorted((ma.series, mb.series), key=lambda s: s.pk)
-        list(Series.objects.select_for_update().filter(pk__in=[keep.pk, gone.pk]).order_by("pk"))
+        list(
+            Series.objects.select_for_update(of=("self",))
+            .filter(pk__in=[keep.pk, gone.pk])
+            .order_by("pk")
+        )
         moved = list(gone.members.values_list("pk", flat=True))
         SeriesMember.objects.filter(pk__in=moved).update(series=keep)
         record(
