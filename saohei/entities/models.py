@@ -474,4 +474,6 @@ class Merge(models.Model):
 def split_list(value: str) -> list[str]:
     """Former names or nicknames as users list them: 王老三、三哥; 大刚 -> three names."""
     return [p for p in (s.strip() for s in re.split(r"[、,，;；/]+", value or "")) if p]
+
+
 from .ties import Tie  # noqa: E402,F401

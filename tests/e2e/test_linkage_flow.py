@@ -37,9 +37,7 @@ def test_oil_thefts_are_linked_and_the_gang_leader_reaches_the_umbrella(page, li
     gang = Case.objects.get(kind="evil_group", name__contains="敲诈勒索")
     leader = Suspect.objects.get(case=gang, role="leader")
     person = Mention.objects.get(case=gang, person__name=leader.name).person
-    officials = set(
-        Official.objects.filter(case__protects=gang).values_list("name", flat=True)
-    )
+    officials = set(Official.objects.filter(case__protects=gang).values_list("name", flat=True))
     page.goto(f"{live_server.url}/linkage/networks/person/{person.pk}/")
     page.wait_for_selector("#network canvas")  # Cytoscape drew it
     paths = page.locator('[data-testid="network-paths"] li')
