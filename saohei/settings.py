@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "saohei.entities",
     "saohei.vetting",
     "saohei.linkage",
+    "saohei.intake",
+    "saohei.rectification",
+    "saohei.oversight",
 ]
 
 MIDDLEWARE = [
