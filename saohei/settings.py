@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "saohei.intake",
     "saohei.rectification",
     "saohei.oversight",
+    "saohei.campaigns",
 ]
 
 MIDDLEWARE = [

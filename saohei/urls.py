@@ -38,6 +38,7 @@ urlpatterns = [
     path("report/", include("saohei.intake.urls")),
     path("rectification/", include("saohei.rectification.urls")),
     path("oversight/", include("saohei.oversight.urls")),
+    path("campaigns/", include("saohei.campaigns.urls")),
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     path("", include("saohei.core.urls")),

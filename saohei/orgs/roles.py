@@ -40,6 +40,7 @@ CASE_DATA_APPS = frozenset(
         "oversight",
         "reports",
         "intake",
+        "campaigns",
     }
 )
 
