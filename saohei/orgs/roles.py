@@ -118,6 +118,28 @@ _LINKAGE_READ = (
 _LINKAGE = (*_LINKAGE_READ, "linkage.decide_link", "entities.add_tie", "entities.delete_tie")
 _VETTING_READ = ("vetting.view_batch", "vetting.view_candidate", "vetting.view_rule")
 _VETTING = (*_VETTING_READ, "vetting.add_batch", "vetting.decide_candidate")
+_CAMPAIGN_READ = (
+    "campaigns.view_target",
+    "campaigns.view_drive",
+    "campaigns.view_regulation",
+    "campaigns.view_meeting",
+)
+# A member unit keeps its own rules and meetings; the office sets targets and drives.
+_REGISTER = (
+    "campaigns.add_regulation",
+    "campaigns.change_regulation",
+    "campaigns.add_meeting",
+    "campaigns.change_meeting",
+)
+_CAMPAIGN_OFFICE = (
+    *_CAMPAIGN_READ,
+    *_REGISTER,
+    "campaigns.add_target",
+    "campaigns.change_target",
+    "campaigns.add_drive",
+    "campaigns.change_drive",
+    "campaigns.export_drive",
+)
 _OFFICE = (
     *_CLUE_OFFICE,
     *_TRANSFER,
@@ -129,8 +151,18 @@ _OFFICE = (
     "entities.merge_person",
     *_VETTING,
     *_LINKAGE,
+    *_CAMPAIGN_OFFICE,
 )
-_AGENCY = (*_CLUE_AGENCY, *_TRANSFER, *_CASE_AGENCY, *_REPORT_READ, *_ENTITY_EDIT, *_LINKAGE)
+_AGENCY = (
+    *_CLUE_AGENCY,
+    *_TRANSFER,
+    *_CASE_AGENCY,
+    *_REPORT_READ,
+    *_ENTITY_EDIT,
+    *_LINKAGE,
+    *_CAMPAIGN_READ,
+    *_REGISTER,
+)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICE_ADMIN: (
@@ -159,6 +191,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_ENTITY_READ,
         *_VETTING_READ,
         *_LINKAGE_READ,
+        *_CAMPAIGN_READ,
+        "campaigns.export_drive",
     ),
     Role.CLUE_CUSTODIAN: (*_COMMON, *_OFFICE, "clues.reveal_informant"),
     Role.SYSADMIN: (
@@ -182,6 +216,44 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     Role.AUDITOR: ("audit.view_auditentry",),
 }
+
+
+# Rectification (整改, issue 9): everyone with case data reads inspections, problems and tasks
+# (scoped in saohei.rectification.querysets); the office records them, signs tasks off and
+# reopens them; agencies report progress on their unit's tasks.
+_RECT_READ = (
+    "rectification.view_inspection",
+    "rectification.view_problem",
+    "rectification.view_problemcategory",
+    "rectification.view_task",
+    "rectification.view_taskevent",
+    "rectification.view_progressreport",
+    "rectification.view_evidence",
+    "rectification.export_task",
+)
+_RECT_OFFICE = (
+    *_RECT_READ,
+    "rectification.add_inspection",
+    "rectification.change_inspection",
+    "rectification.add_problem",
+    "rectification.change_problem",
+    "rectification.add_task",
+    "rectification.change_task",
+    "rectification.sign_off_task",
+    "rectification.import_task",
+    "rectification.report_progress",
+)
+_RECT_AGENCY = (*_RECT_READ, "rectification.report_progress")
+for _role, _perms in {
+    Role.OFFICE_ADMIN: (*_RECT_OFFICE, "rectification.*_problemcategory"),
+    Role.OFFICE_STAFF: _RECT_OFFICE,
+    Role.CLUE_CUSTODIAN: _RECT_OFFICE,
+    Role.HANDLER: _RECT_AGENCY,
+    Role.UNIT_LEADER: _RECT_AGENCY,
+    Role.DISCIPLINE: _RECT_AGENCY,
+    Role.LEADER_VIEWER: _RECT_READ,
+}.items():
+    ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], *_perms)
 
 
 def separation_allows(roles: frozenset[str], perm: str) -> bool:
