@@ -3,11 +3,12 @@
 import datetime
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from saohei.cases.choices import CaseKind, Stage
+from saohei.cases.choices import GANG_KINDS, CaseKind, Stage
 from saohei.cases.models import Case
 from saohei.clues.choices import Category, Source, Status
 from saohei.clues.models import Clue
@@ -35,6 +36,7 @@ STATUS_GROUPS = {
     "verifying": VERIFYING,
     "pending": PENDING,
     "done": (Status.CONCLUDED, Status.INTERIM),
+    "open": (*PENDING, *VERIFYING),  # a target's open clues (saohei.campaigns.measures)
 }
 
 
@@ -162,8 +164,11 @@ def clues_counted(request):
     if request.GET.get("handed_by", "").isdigit():
         counted = handed_over(counted, as_of).filter(registering_unit=int(request.GET["handed_by"]))
     for field in ("category", "source"):
-        if request.GET.get(field):
-            counted = counted.filter(**{field: request.GET[field]})
+        if request.GET.getlist(field):
+            counted = counted.filter(**{f"{field}__in": request.GET.getlist(field)})
+    received_before = _day(request, "received_before")
+    if received_before:
+        counted = counted.filter(received_on__lt=received_before)
     if request.GET.get("month"):
         try:
             first = datetime.date.fromisoformat(request.GET["month"] + "-01")
@@ -195,6 +200,15 @@ def cases_counted(request):
         counted = counted.filter(kind=request.GET["kind"])
     if request.GET.get("checks") == "incomplete":
         counted = checks_incomplete_as_of(counted, as_of)
+    if request.GET.get("gang"):
+        counted = counted.filter(kind__in=GANG_KINDS)
+    if request.GET.get("open"):
+        counted = counted.exclude(stage_then=Stage.CLOSED)
+    if request.GET.get("unit", "").isdigit():
+        unit = int(request.GET["unit"])
+        counted = counted.filter(
+            Q(handler_then=unit) | Q(handler_then__isnull=True, handling_unit=unit)
+        )
     counted = counted.select_related("handling_unit").order_by("-opened_on", "-number")
     return render(
         request,

@@ -1,0 +1,107 @@
+"""How a target moves: its path since the start, the pace, the projected date and whether it
+will miss its deadline at that pace.
+
+The path is the measure read at evenly spaced days from the start to today (at most
+`MAX_POINTS` readings: a district's target is read in well under a second each, see
+measures.py), always including the start and today. The pace is the least-squares slope of
+the readings of the last `PACE_DAYS` days (all of them when fewer than three fall in that
+window): recent work says more about the coming weeks than the first month of a drive. A
+count at or below its goal, or a rate at or above it, is met; otherwise the projected day is
+when the line through today's value at that pace reaches the goal, and none when the pace
+goes the wrong way or stands still.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .measures import Reading, read
+
+MAX_POINTS = 16
+PACE_DAYS = 30
+
+
+@dataclass
+class Progress:
+    target: object
+    today: Reading
+    path: list[Reading]
+    pace: float | None  # change of the value per day (negative: coming down)
+    met: bool
+    projected: datetime.date | None  # None: met, or never at the current pace
+    days_left: int
+
+    @property
+    def will_miss(self) -> bool:
+        """Not met, and at the current pace not met by the deadline."""
+        if self.met:
+            return False
+        return self.projected is None or self.projected > self.target.deadline
+
+    @property
+    def remaining(self):
+        """How far the value still is from the goal (a count, or percentage points)."""
+        goal = self.target.goal_value()
+        if self.today.value is None:
+            return None
+        gap = abs(self.today.value - goal)
+        return round(gap * 100, 1) if self.target.is_rate else int(gap)
+
+
+def path_days(start: datetime.date, today: datetime.date) -> list[datetime.date]:
+    """The days the path is read on: start, today, and evenly spaced days between."""
+    if today <= start:
+        return [today]
+    span = (today - start).days
+    step = max(1, math.ceil(span / (MAX_POINTS - 1)))
+    days = [start + datetime.timedelta(days=d) for d in range(0, span, step)]
+    return days + [today]
+
+
+def progress(target, today: datetime.date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    path = [read(target, day) for day in path_days(target.start, today)]
+    now = path[-1]
+    goal = target.goal_value()
+    met = now.value is not None and (now.value >= goal if target.is_rate else now.value <= goal)
+    pace = _pace(path, today)
+    projected = None
+    if not met and pace and now.value is not None:
+        days = (goal - now.value) / pace
+        if days > 0:
+            projected = today + datetime.timedelta(days=math.ceil(days))
+    return Progress(target, now, path, pace, met, projected, (target.deadline - today).days)
+
+
+def _pace(path: list[Reading], today: datetime.date) -> float | None:
+    points = [(r.day, r.value) for r in path if r.value is not None]
+    recent = [p for p in points if (today - p[0]).days <= PACE_DAYS]
+    if len(recent) >= 3:
+        points = recent
+    if len(points) < 2:
+        return None
+    xs = [(d - points[0][0]).days for d, _v in points]
+    ys = [float(v) for _d, v in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if not spread:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def at_risk(targets, today: datetime.date | None = None) -> list[Progress]:
+    """The targets, still running, that will miss their deadline at the current pace: for
+    the dashboard and the briefing's 存在问题."""
+    today = today or timezone.localdate()
+    found = []
+    for target in targets:
+        if target.start > today:
+            continue
+        p = progress(target, today)
+        if p.will_miss:
+            found.append(p)
+    return found
