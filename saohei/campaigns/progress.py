@@ -1,14 +1,15 @@
 """How a target moves: its path since the start, the pace, the projected date and whether it
 will miss its deadline at that pace.
 
-The path is the measure read at evenly spaced days from the start to today (at most
-`MAX_POINTS` readings: a district's target is read in well under a second each, see
-measures.py), always including the start and today. The pace is the least-squares slope of
-the readings of the last `PACE_DAYS` days (all of them when fewer than three fall in that
-window): recent work says more about the coming weeks than the first month of a drive. A
-count at or below its goal, or a rate at or above it, is met; otherwise the projected day is
-when the line through today's value at that pace reaches the goal, and none when the pace
-goes the wrong way or stands still.
+The pace is the least-squares slope of the readings 30, 20 and 10 days before the day and on
+the day (those on or after the start; a target younger than 30 days adds its start): recent
+work says more about the coming weeks than the first month of a drive, and four readings are
+cheap enough for the dashboard's flags, which read only these (`at_risk`). The path drawn on
+the target's page adds evenly spaced days from the start (at most `MAX_POINTS` in all), so
+its pace and projection are the same as the dashboard's. A count at or below its goal, or a
+rate at or above it, is met; otherwise the projected day is when the line through the day's
+value at that pace reaches the goal, and none when the pace goes the wrong way or stands
+still.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils import timezone
 from .measures import Reading, read
 
 MAX_POINTS = 16
-PACE_DAYS = 30
+PACE_BACK = (30, 20, 10, 0)  # days before the day read for the pace
 
 
 @dataclass
@@ -52,23 +53,37 @@ class Progress:
         return round(gap * 100, 1) if self.target.is_rate else int(gap)
 
 
+def pace_days(start: datetime.date, today: datetime.date) -> list[datetime.date]:
+    """The days the pace is worked out from."""
+    days = {today - datetime.timedelta(days=back) for back in PACE_BACK}
+    days = {d for d in days if d >= start}
+    if today - datetime.timedelta(days=PACE_BACK[0]) < start <= today:
+        days.add(start)
+    return sorted(days) or [today]
+
+
 def path_days(start: datetime.date, today: datetime.date) -> list[datetime.date]:
-    """The days the path is read on: start, today, and evenly spaced days between."""
+    """The days the path is read on: start, today, evenly spaced days between, and the
+    days of the pace."""
     if today <= start:
         return [today]
     span = (today - start).days
-    step = max(1, math.ceil(span / (MAX_POINTS - 1)))
-    days = [start + datetime.timedelta(days=d) for d in range(0, span, step)]
-    return days + [today]
+    step = max(1, math.ceil(span / (MAX_POINTS - len(PACE_BACK))))
+    days = {start + datetime.timedelta(days=d) for d in range(0, span, step)}
+    return sorted(days | set(pace_days(start, today)))
 
 
-def progress(target, today: datetime.date | None = None) -> Progress:
+def progress(target, today: datetime.date | None = None, *, path: bool = True) -> Progress:
+    """The target's progress on `today`; with path=False only the readings of the pace are
+    taken (the dashboard's and the briefing's flags), with the same pace and projection."""
     today = today or timezone.localdate()
-    path = [read(target, day) for day in path_days(target.start, today)]
+    days = path_days(target.start, today) if path else pace_days(target.start, today)
+    readings = {day: read(target, day) for day in days}
+    path = [readings[day] for day in days]
     now = path[-1]
     goal = target.goal_value()
     met = now.value is not None and (now.value >= goal if target.is_rate else now.value <= goal)
-    pace = _pace(path, today)
+    pace = _pace([readings[d] for d in pace_days(target.start, today) if d in readings])
     projected = None
     if not met and pace and now.value is not None:
         days = (goal - now.value) / pace
@@ -77,11 +92,8 @@ def progress(target, today: datetime.date | None = None) -> Progress:
     return Progress(target, now, path, pace, met, projected, (target.deadline - today).days)
 
 
-def _pace(path: list[Reading], today: datetime.date) -> float | None:
-    points = [(r.day, r.value) for r in path if r.value is not None]
-    recent = [p for p in points if (today - p[0]).days <= PACE_DAYS]
-    if len(recent) >= 3:
-        points = recent
+def _pace(readings: list[Reading]) -> float | None:
+    points = [(r.day, r.value) for r in readings if r.value is not None]
     if len(points) < 2:
         return None
     xs = [(d - points[0][0]).days for d, _v in points]
@@ -101,7 +113,7 @@ def at_risk(targets, today: datetime.date | None = None) -> list[Progress]:
     for target in targets:
         if target.start > today:
             continue
-        p = progress(target, today)
+        p = progress(target, today, path=False)
         if p.will_miss:
             found.append(p)
     return found

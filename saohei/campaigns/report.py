@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from saohei.cases.choices import GANG_KINDS, Stage
+from saohei.clues.asof import end_of_day
 from saohei.clues.choices import Status
 from saohei.core.dates import cn_date
 from saohei.orgs.models import Jurisdiction, Unit
@@ -109,6 +110,22 @@ def _holders(p: Progress, unit_names: dict, limit: int = 5) -> list[str]:
         return []
     ranked = sorted(p.today.by_unit.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return [f"{unit_names.get(u, '待分流')}{value_text(p.target, n)}" for u, n in ranked[:limit]]
+
+
+def targets_behind(as_of: datetime.date, jurisdiction_ids) -> str:
+    """For the briefing's 存在问题: each running target that will miss its deadline at the
+    current pace, in a sentence with its numbers; "" when none."""
+    from .models import Target
+    from .progress import at_risk
+
+    targets = Target.objects.filter(
+        jurisdiction_id__in=jurisdiction_ids, start__lte=as_of, created_at__lt=end_of_day(as_of)
+    ).prefetch_related("units", "drive__units")
+    behind = at_risk(targets, as_of)
+    if not behind:
+        return ""
+    names = unit_names({u for p in behind for u in p.today.by_unit})
+    return "".join(risk_sentence(p, names) for p in behind)
 
 
 def unit_names(unit_ids) -> dict:

@@ -460,6 +460,9 @@ def problems(as_of, scope: Scope, area: Area, f: dict) -> list[Block]:
         found.append(("打击效能有待提升", police))
     # Rectification tasks overdue: no rectification records are held yet (DESIGN §2
     # rectification/); the paragraph is added when they are.
+    behind = _targets_behind(as_of, scope)
+    if behind:
+        found.append(("目标任务推进滞后", behind))
     if not found:
         return [
             Block(
@@ -468,6 +471,14 @@ def problems(as_of, scope: Scope, area: Area, f: dict) -> list[Block]:
             )
         ]
     return [b for heading, text in found for b in (Block("h2", heading), Block("body", text))]
+
+
+def _targets_behind(as_of, scope: Scope) -> str:
+    """Campaign targets (saohei.campaigns) of the scope's jurisdictions that will miss their
+    deadline at the current pace."""
+    from saohei.campaigns.report import targets_behind
+
+    return targets_behind(as_of, scope.units.values("jurisdiction_id"))
 
 
 def _two_way(f: dict, scope: Scope) -> str:

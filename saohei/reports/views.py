@@ -126,8 +126,29 @@ def dashboard(request):
             "indicator_rows": _indicator_rows(f),
             "can_brief": request.user.has_role(*OFFICE_ROLES),
             "month_start": as_of.replace(day=1),
+            "targets_behind": _targets_behind(request.user, as_of),
         },
     )
+
+
+def _targets_behind(user, as_of):
+    """The campaign targets (saohei.campaigns) the user can see that, as of the day, will
+    miss their deadline at the current pace: flagged at the top of the dashboard."""
+    from saohei.campaigns.models import Target
+    from saohei.campaigns.progress import at_risk
+    from saohei.campaigns.report import value_text
+
+    if not user.has_perm("campaigns.view_target"):
+        return []
+    targets = (
+        Target.objects.visible_to(user)
+        .filter(start__lte=as_of)
+        .prefetch_related("units", "drive__units")
+    )
+    return [
+        {"target": p.target, "value": value_text(p.target, p.today.value), "p": p}
+        for p in at_risk(targets, as_of)
+    ]
 
 
 def _indicator_rows(f: dict) -> list[dict]:

@@ -301,3 +301,47 @@ def test_target_form_refuses_bad_input(client, personas, units):
     t = Target.objects.get()
     assert response.status_code == 302 and response["Location"] == t.get_absolute_url()
     assert t.jurisdiction_id == units[UnitKind.OFFICE].jurisdiction_id
+
+
+def test_flags_on_the_dashboard_and_in_the_briefing(client, history, units):
+    """A target behind on the day is flagged at the top of the dashboard and written into
+    the briefing's 存在问题 with its numbers, with the pace of the target's own page."""
+    from saohei.reports.briefing import briefing_blocks
+    from saohei.reports.documents import area_of
+
+    from ..progress import at_risk
+
+    t = target(units, name="线索清零", measure=Measure.OPEN_CLUES, deadline=D(2019, 7, 31))
+    met = target(
+        units, name="行业乱象线索清零", measure=Measure.OPEN_CLUES,
+        categories=[Category.INDUSTRY_DISORDER],
+    )  # fmt: skip
+    Target.objects.update(created_at=at(D(2019, 3, 1)))  # set before the briefing day
+    day = D(2019, 6, 20)
+    (flagged,) = at_risk(Target.objects.all(), day)
+    full = progress(t, day)
+    assert flagged.target == t and (flagged.pace, flagged.projected) == (full.pace, full.projected)
+
+    client.force_login(history["office"])
+    page = client.get(reverse("dashboard") + "?as_of=2019-06-20").content.decode()
+    flags = page.split('data-testid="targets-behind"')[1].split("</div>")[0]
+    assert "线索清零" in flags and met.name not in flags
+    # The police see the district-wide target too, the commission's staff as well.
+    client.force_login(history["police"])
+    assert (
+        'data-testid="targets-behind"'
+        in client.get(reverse("dashboard") + "?as_of=2019-06-20").content.decode()
+    )
+
+    scope = Scope.everything([units[UnitKind.OFFICE].jurisdiction_id])
+    blocks = briefing_blocks(day, scope, area_of(scope))
+    texts = [b.text for b in blocks]
+    (heading,) = [i for i, text in enumerate(texts) if text.endswith("目标任务推进滞后")]
+    behind = texts[heading + 1]
+    assert behind.startswith(
+        "“线索清零”目标要求2019年7月31日前未办结线索清零，截至2019年6月20日为2件"
+    )
+    # A target entered after the day does not change that day's briefing.
+    Target.objects.filter(pk=t.pk).update(created_at=timezone.now())
+    texts = [b.text for b in briefing_blocks(day, scope, area_of(scope))]
+    assert not any(text.endswith("目标任务推进滞后") for text in texts)
