@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from saohei.audit.api import AuditEntryViewSet
+from saohei.campaigns.api import DriveViewSet, MeetingViewSet, RegulationViewSet, TargetViewSet
 from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
 from saohei.entities.api import MentionViewSet, PersonViewSet
@@ -22,6 +23,10 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("persons", PersonViewSet, basename="person")
 router.register("mentions", MentionViewSet, basename="mention")
 router.register("link-suggestions", LinkSuggestionViewSet, basename="linksuggestion")
+router.register("targets", TargetViewSet, basename="target")
+router.register("drives", DriveViewSet, basename="drive")
+router.register("regulations", RegulationViewSet, basename="regulation")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path(
