@@ -12,14 +12,6 @@ register(
 )
 register(
     NavItem(
-        "campaigns_drives",
-        gettext_lazy("Drives"),
-        lambda u: u.has_perm("campaigns.view_drive"),
-        order=8,
-    )
-)
-register(
-    NavItem(
         "campaigns_register",
         gettext_lazy("Rules and meetings"),
         lambda u: u.has_perm("campaigns.view_regulation"),

@@ -82,7 +82,8 @@ def pace_text(target, pace: float | None) -> str:
     step = pace * 30
     if target.is_rate:
         return f"{step * 100:+.1f}个百分点"
-    return f"{step:+.0f}{UNITS.get(target.measure, '件')}"
+    text = f"{step:+.1f}".rstrip("0").rstrip(".") if abs(step) < 10 else f"{step:+.0f}"
+    return f"{'±0' if text in ('+0', '-0') else text}{UNITS.get(target.measure, '件')}"
 
 
 def risk_sentence(p: Progress, unit_names: dict) -> str:
