@@ -73,6 +73,12 @@ def settled(day: datetime.date) -> Q:
     return Q(last_moved_at__lt=end_of_day(day))
 
 
+def unsettled(day: datetime.date) -> Q:
+    """The others: moved after the day's end, or not known to agree with their moves. Spelt
+    out (rather than ~settled) so that the index on last_moved_at answers it."""
+    return Q(last_moved_at__gte=end_of_day(day)) | Q(last_moved_at__isnull=True)
+
+
 def with_status_as_of(clues: QuerySet[Clue], day: datetime.date) -> QuerySet[Clue]:
     """The clues received by `day`, annotated with `status_then`.
 

@@ -200,6 +200,9 @@ class Clue(TrackedModel):
                 ],
                 name="clues_clue_figures_rows",
             ),
+            # Whether any clue was moved after a day (figures: nothing to look up as of today)
+            # without reading them all.
+            models.Index(fields=["last_moved_at"], name="clues_clue_last_moved"),
             # The figures' counts by category, source and day received, and of clues handed
             # over by member units, without reading rows or sorting them.
             models.Index(

@@ -49,7 +49,7 @@ from django.db.models.lookups import LessThan
 
 from saohei.cases.choices import GANG_KINDS, AssetKind, AssetMeasure, CaseKind, CheckStatus, Stage
 from saohei.cases.models import Asset, Case, Official, StageMove, Suspect, ThreeWayCheck
-from saohei.clues.asof import LOWEST_ID, end_of_day, settled, with_status_as_of
+from saohei.clues.asof import LOWEST_ID, end_of_day, settled, unsettled, with_status_as_of
 from saohei.clues.choices import Category, Decision, Source, Status
 from saohei.clues.models import Clue, ExtensionRequest, Move
 from saohei.orgs.choices import Role, UnitKind
@@ -134,7 +134,9 @@ def overdue_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
     """Of `clues_as_of(...)`: those still being verified after their deadline as it stood
     that day (the deadline set by the last routing, or a later approved extension)."""
     deadline_then = models.Case(
-        models.When(settled(as_of) & ~Q(pk__in=_extended()), then=Cast("deadline", CharField())),
+        models.When(
+            settled(as_of) & ~Q(pk__in=_extended(as_of)), then=Cast("deadline", CharField())
+        ),
         default=_deadline_then(as_of, "pk", F("deadline")),
         output_field=CharField(),
     )
@@ -145,11 +147,15 @@ def overdue_as_of(clues: QuerySet, as_of: datetime.date) -> QuerySet:
     )
 
 
-def _extended() -> QuerySet:
-    """The clues with an approved extension (the ids, for `pk__in`). Approving one moves the
-    deadline on the row whenever it is decided, without a move, so for these the deadline as
-    of a day is always worked out (_deadline_then), never read from the row."""
-    return ExtensionRequest.objects.filter(decision=Decision.APPROVED).values("clue")
+def _extended(as_of: datetime.date) -> QuerySet:
+    """The clues with an extension approved after the day's end (the ids, for `pk__in`).
+    Approving one moves the deadline on the row when it is decided, without a move, so for
+    these the row no longer holds the deadline as it stood that day, and it is worked out
+    (_deadline_then). An extension approved by the day's end left the row as it stood then,
+    like a move made by then. As of today there are none."""
+    return ExtensionRequest.objects.filter(
+        decision=Decision.APPROVED, decided_at__gte=end_of_day(as_of)
+    ).values("clue")
 
 
 def _deadline_then(as_of: datetime.date, clue: str, deadline) -> Coalesce:
@@ -243,16 +249,30 @@ def _clues_then(clues: QuerySet, as_of: datetime.date) -> Counter:
     than the look-up itself)."""
     tally = Counter()
     received = clues.filter(received_on__lte=as_of)
-    from_rows = (
-        received.filter(settled(as_of))
-        .exclude(pk__in=_extended())
-        .values_list("status", "assigned_unit", "deadline")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for status, unit, deadline, n in from_rows:
-        late = status in VERIFYING and deadline is not None and deadline < as_of
-        tally[(status, unit, late)] += n
+    extended = _extended(as_of)
+    any_extended = extended.exists()
+
+    def from_rows(rows):
+        return (
+            rows.values_list("status", "assigned_unit", "deadline")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    # Every settled clue counted from its row, and the few extended after the day taken off
+    # again (they are looked up below): cheaper than testing each of a million rows against
+    # the list of extended clues (0.64 s against 0.28 s for 1,000,000 clues).
+    settled_rows = received.filter(settled(as_of))
+    for sign, rows in ((1, settled_rows), (-1, settled_rows.filter(pk__in=extended))):
+        if sign < 0 and not any_extended:
+            continue
+        for status, unit, deadline, n in from_rows(rows):
+            late = status in VERIFYING and deadline is not None and deadline < as_of
+            tally[(status, unit, late)] += sign * n
+    # Nothing to look up (as of today, the dashboard's default): spare the scan that would
+    # find nothing (0.4 s for 1,000,000 clues), asked of the index on last_moved_at instead.
+    if not any_extended and not received.filter(unsettled(as_of)).exists():
+        return +tally
     late_looked_up = models.Case(
         models.When(
             to_status__in=VERIFYING,
@@ -266,7 +286,7 @@ def _clues_then(clues: QuerySet, as_of: datetime.date) -> Counter:
         .values(then=JSONArray("to_status", "unit", late_looked_up))[:1]
     )
     looked_up = (
-        received.filter(~settled(as_of) | Q(pk__in=_extended()), pk__gte=LOWEST_ID)
+        received.filter(~settled(as_of) | Q(pk__in=extended), pk__gte=LOWEST_ID)
         .annotate(then=Subquery(last, output_field=JSONField()))
         .values_list("then")
         .annotate(n=Count("id"))
@@ -274,7 +294,7 @@ def _clues_then(clues: QuerySet, as_of: datetime.date) -> Counter:
     for then, n in looked_up:
         status, unit, late = then or (Status.RECEIVED, None, None)
         tally[(status, unit, bool(late))] += n
-    return tally
+    return +tally  # without the groups taken down to 0
 
 
 def _received(clues: QuerySet, as_of: datetime.date) -> Counter:
