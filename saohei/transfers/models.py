@@ -120,6 +120,21 @@ class Transfer(TrackedModel):
         indexes = [
             models.Index(fields=["to_unit", "status"]),
             models.Index(fields=["from_unit", "status"]),
+            # The figures (saohei.reports.figures), counted from these two indexes without
+            # reading the rows: transfers answered late or not at all by a day, and the
+            # matrix of transfers by kind of unit (0.30 s → 0.10 s and 0.17 s → 0.08 s for
+            # 50,000 transfers, bench/bench_figures.py).
+            models.Index(
+                fields=["answer_due", "sent_at", "answered_at", "returned_at", "jurisdiction"],
+                name="transfers_figures_late",
+            ),
+            models.Index(
+                fields=[
+                    *("sent_at", "from_unit", "to_unit"),
+                    *("answered_at", "returned_at", "jurisdiction"),
+                ],
+                name="transfers_figures_matrix",
+            ),
         ]
 
     def __str__(self):
