@@ -10,6 +10,7 @@ from saohei.clues.api import ClueViewSet
 from saohei.entities.api import MentionViewSet, PersonViewSet
 from saohei.linkage.api import LinkSuggestionViewSet
 from saohei.orgs.api import UnitViewSet, me
+from saohei.rectification.api import InspectionViewSet, ProblemViewSet, TaskViewSet
 from saohei.reports.api import stats
 from saohei.transfers.api import TransferViewSet
 
@@ -22,6 +23,9 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("persons", PersonViewSet, basename="person")
 router.register("mentions", MentionViewSet, basename="mention")
 router.register("link-suggestions", LinkSuggestionViewSet, basename="linksuggestion")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path(

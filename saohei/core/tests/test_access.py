@@ -72,6 +72,17 @@ PAGES = {
     "series_list": (CLUE_READERS, 403),  # linkage.view_series
     "oil_field": (CLUE_READERS, 403),
     "linksuggestion-list": (CLUE_READERS, 403),
+    "inspection_list": (CLUE_READERS, 403),  # rectification.view_inspection
+    "inspection_create": (OFFICE_WORKERS, 403),  # rectification.add_inspection
+    "task_list": (CLUE_READERS, 403),
+    "task_import": (OFFICE_WORKERS, 403),  # rectification.import_task
+    "rectification_completion": (CLUE_READERS, 403),
+    "rectification_categories": ({Role.OFFICE_ADMIN}, 403),
+    "rectification_docx": (CLUE_READERS, 403),  # rectification.export_task
+    "rectification_xlsx": (CLUE_READERS, 403),
+    "inspection-list": (CLUE_READERS, 403),
+    "problem-list": (CLUE_READERS, 403),
+    "task-list": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -140,6 +151,18 @@ NOT_PAGES = {
     "link_decide": "POST, per suggestion (saohei/linkage/tests/test_views.py)",
     "series_detail": "per series (saohei/linkage/tests/test_views.py)",
     "linksuggestion-detail": "per suggestion (saohei/linkage/tests/test_views.py)",
+    "inspection_detail": "per inspection (saohei/rectification/tests/test_views.py)",
+    "problem_add": "POST, per inspection (saohei/rectification/tests/test_views.py)",
+    "task_create": "per problem (saohei/rectification/tests/test_views.py)",
+    "task_detail": "per task (saohei/rectification/tests/test_views.py)",
+    "task_progress": "POST, per task (saohei/rectification/tests/test_views.py)",
+    "task_step": "POST, per task (saohei/rectification/tests/test_views.py)",
+    "task_sign_off_form": "per task (saohei/rectification/tests/test_exports.py)",
+    "evidence_file": "per file (saohei/rectification/tests/test_views.py)",
+    "inspection-detail": "per inspection (saohei/rectification/tests/test_api.py)",
+    "problem-detail": "per problem (saohei/rectification/tests/test_api.py)",
+    "task-detail": "per task (saohei/rectification/tests/test_api.py)",
+    "task-step": "POST, per task (saohei/rectification/tests/test_api.py)",
 }
 
 
