@@ -19,6 +19,7 @@ SEEDERS = [
     "saohei.cases.demo",
     "saohei.reports.demo",
     "saohei.entities.demo",
+    "saohei.oversight.demo",
 ]
 UNITS_ONLY = {"saohei.orgs.demo"}
 
