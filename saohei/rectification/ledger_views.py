@@ -26,9 +26,7 @@ def _issuer(user) -> str:
 
 def _export(request, fmt: str):
     user = request.user
-    filterset = TaskFilterSet(
-        request.GET or None, queryset=Task.objects.visible_to(user), request=request
-    )
+    filterset = TaskFilterSet(request.GET, queryset=Task.objects.visible_to(user), request=request)
     tasks = filterset.qs if filterset.is_valid() else Task.objects.none()
     problems = Problem.objects.visible_to(user).filter(
         Q(pk__in=tasks.values("problem_id")) | Q(tasks__isnull=True)

@@ -181,7 +181,7 @@ def task_create(request, pk):
 def task_list(request):
     user = request.user
     filterset = TaskFilterSet(
-        request.GET or None,
+        request.GET,
         queryset=Task.objects.visible_to(user).select_related(
             "responsible_unit", "problem__inspection", "problem__category"
         ),
