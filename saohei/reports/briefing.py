@@ -458,8 +458,12 @@ def problems(as_of, scope: Scope, area: Area, f: dict) -> list[Block]:
     police = _police_sentence(as_of, scope)
     if police:
         found.append(("打击效能有待提升", police))
-    # Rectification tasks overdue: no rectification records are held yet (DESIGN §2
-    # rectification/); the paragraph is added when they are.
+    # Rectification tasks overdue (saohei.rectification.summary.overdue_tasks).
+    from saohei.rectification.summary import overdue_paragraph
+
+    rectification = overdue_paragraph(as_of, scope)
+    if rectification:
+        found.append(("整改任务逾期", rectification))
     if not found:
         return [
             Block(
