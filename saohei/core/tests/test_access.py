@@ -103,6 +103,10 @@ PAGES = {
     "inspection-list": (CLUE_READERS, 403),
     "problem-list": (CLUE_READERS, 403),
     "task-list": (CLUE_READERS, 403),
+    # The public reporting portal: open to everyone, logged in or not.
+    "intake_start": (ALL, None),
+    "intake_new": (ALL, None),
+    "intake_check": (ALL, None),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -195,6 +199,11 @@ NOT_PAGES = {
     "problem-detail": "per problem (saohei/rectification/tests/test_api.py)",
     "task-detail": "per task (saohei/rectification/tests/test_api.py)",
     "task-step": "POST, per task (saohei/rectification/tests/test_api.py)",
+    "intake_mine": "needs a receipt code entered (saohei/intake/tests/test_followup.py)",
+    "intake_mine_post": "POST, needs a receipt code (saohei/intake/tests/test_followup.py)",
+    "intake_leave": "POST, leaves the reporter's page (saohei/intake/tests/test_followup.py)",
+    "intake_office_message": "POST, per clue (saohei/intake/tests/test_followup.py, per role)",
+    "intake_office_verify": "POST, per clue (saohei/intake/tests/test_followup.py)",
 }
 
 
