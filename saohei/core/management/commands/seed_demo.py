@@ -20,6 +20,7 @@ SEEDERS = [
     "saohei.reports.demo",
     "saohei.entities.demo",
     "saohei.oversight.demo",
+    "saohei.rectification.demo",
 ]
 UNITS_ONLY = {"saohei.orgs.demo"}
 
