@@ -247,8 +247,8 @@ def task_detail(request, pk):
             "progress_form": ProgressForm(initial={"date": timezone.localdate()}),
             "sign_off_form": SignOffForm(),
             "send_back_form": SendBackForm(),
-            "reopen_form": ReopenForm(user=user),
-            "deadline_form": DeadlineForm(initial={"deadline": task.deadline}),
+            "reopen_form": ReopenForm(user=user, prefix="reopen"),
+            "deadline_form": DeadlineForm(initial={"deadline": task.deadline}, prefix="move"),
         },
     )
 
@@ -313,9 +313,9 @@ def task_step(request, pk, step):
             )
         elif step in ("reopen", "deadline"):
             form = (
-                ReopenForm(request.POST, user=user)
+                ReopenForm(request.POST, user=user, prefix="reopen")
                 if step == "reopen"
-                else DeadlineForm(request.POST)
+                else DeadlineForm(request.POST, prefix="move")
             )
             if not form.is_valid():
                 report_form_errors(request, form)

@@ -233,7 +233,7 @@ def test_reopen_from_the_page(client, personas, data):
     new_deadline = timezone.localdate() + datetime.timedelta(days=20)
     client.post(
         reverse("task_step", args=[late.pk, "reopen"]),
-        {"reason": "回头看发现问题反弹", "deadline": new_deadline.isoformat()},
+        {"reopen-reason": "回头看发现问题反弹", "reopen-deadline": new_deadline.isoformat()},
     )
     late.refresh_from_db()
     assert late.status == TaskStatus.REOPENED and late.deadline == new_deadline
