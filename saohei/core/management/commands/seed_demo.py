@@ -21,6 +21,7 @@ SEEDERS = [
     "saohei.entities.demo",
     "saohei.oversight.demo",
     "saohei.rectification.demo",
+    "saohei.intake.demo",
 ]
 UNITS_ONLY = {"saohei.orgs.demo"}
 
