@@ -273,3 +273,18 @@ def test_task_list_queries_do_not_grow_with_rows(client, personas, data, units):
             set_on=timezone.localdate(),
         )
     assert count() == few
+
+
+def test_dashboard_panel_lists_overdue_tasks_as_of_its_day(client, personas, data):
+    client.force_login(personas[Role.LEADER_VIEWER])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="rectification-overdue"' in page
+    assert reverse("task_detail", args=[data["late"].pk]) in page
+    before = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    page = client.get(reverse("dashboard") + f"?as_of={before}").content.decode()
+    assert reverse("task_detail", args=[data["late"].pk]) not in page
+    client.force_login(personas[Role.HANDLER])  # police: its own overdue task
+    assert (
+        reverse("task_detail", args=[data["late"].pk])
+        in client.get(reverse("dashboard")).content.decode()
+    )
