@@ -142,3 +142,31 @@ def test_publicity_of_another_unit_is_not_shown(client, personas, units):
     assert client.get(detail).status_code == 404
     client.force_login(personas[Role.LEADER_VIEWER])
     assert client.get(detail).status_code == 200
+
+
+def test_ranking_queries_do_not_grow_with_units(client, personas, units, p):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saohei.orgs.models import Unit
+
+    client.force_login(personas[Role.OFFICE_STAFF])
+    url = reverse("assessment_ranking", args=[p.pk])
+    jurisdiction = units[UnitKind.POLICE].jurisdiction
+
+    def add_towns(numbers):
+        for n in numbers:
+            town = Unit.objects.create(
+                name=f"第{n}镇", kind=UnitKind.TOWNSHIP, jurisdiction=jurisdiction
+            )
+            activity(personas[Role.OFFICE_STAFF], town, D(2019, 3, 1))
+            hand_over(unit_user(town), D(2019, 3, 1))
+
+    add_towns([0])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_towns(range(1, 7))
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url).content.decode().count('data-testid="no-clue-unit"') == 7
+    assert len(more) == len(few)
