@@ -16,6 +16,7 @@ from saohei.clues.actions import WorkflowError
 from saohei.core.middleware import client_ip
 
 from . import challenge, receipts, services, throttle
+from . import files as portal_files
 from .forms import CodeForm, ReporterMessageForm, ReportForm
 from .models import Message, MessageKind, Report
 
@@ -52,6 +53,23 @@ def _form_page(request, form, status=200):
     return render(request, "intake/form.html", {"form": form, "question": question}, status=status)
 
 
+def _too_large(request) -> bool:
+    """A request larger than all the files allowed together is refused before it is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > portal_files.MAX_FILES * portal_files.max_file_bytes() + 1024 * 1024
+
+
+def _refuse_size(request):
+    messages.error(
+        request,
+        _("What you sent is too large: at most %(n)s files of %(mb)s MB each. Nothing was saved.")
+        % {"n": portal_files.MAX_FILES, "mb": portal_files.max_file_bytes() // 1024 // 1024},
+    )
+
+
 @never_cache
 def new_report(request):
     try:
@@ -61,6 +79,9 @@ def new_report(request):
         return render(request, "intake/closed.html", status=503)
     if request.method != "POST":
         return _form_page(request, ReportForm(places=places))
+    if _too_large(request):
+        _refuse_size(request)
+        return _form_page(request, ReportForm(places=places), status=413)
     form = ReportForm(request.POST, request.FILES, places=places)
     source = _source(request)
     if throttle.exceeded("report", source, "SAOHEI_PORTAL_REPORTS_PER_SOURCE") or (
@@ -168,6 +189,9 @@ def mine_post(request, what):
     if report is None:
         messages.info(request, _("Enter your receipt code again: the page was left open too long."))
         return redirect("intake_check")
+    if _too_large(request):
+        _refuse_size(request)
+        return redirect("intake_mine")
     if not throttle.hit(f"message:{report.pk}", "report", "SAOHEI_PORTAL_MESSAGES_PER_REPORT"):
         messages.error(request, _("Too many messages today. Please come back tomorrow."))
         return redirect("intake_mine")

@@ -269,3 +269,38 @@ def test_the_handling_unit_may_ask_the_reporter_too(client, reported, personas):
     assert Report.objects.visible_to(personas[Role.HANDLER]).count() == 1
     assert Report.objects.visible_to(personas[Role.AUDITOR]).count() == 0
     assert Clue.objects.get().status == Status.ASSIGNED
+
+
+def test_a_reporters_answer_waits_on_the_to_do_list_until_read(client, reported, personas):
+    from saohei.core.todo import todo_for
+
+    clue, code = reported
+    office = personas[Role.OFFICE_STAFF]
+    client.force_login(office)
+    client.post(
+        reverse("intake_office_message", args=[clue.number]),
+        {"kind": "question", "text": "车牌号是多少？"},
+    )
+    client.logout()
+    enter(client, code)
+    question = Message.objects.get(kind=MessageKind.QUESTION)
+    client.post(
+        reverse("intake_mine_post", args=["answer"]), {"question": question.pk, "text": "黑A12345"}
+    )
+
+    def waiting(user):
+        user = type(user).objects.get(pk=user.pk)  # a new request, a fresh to-do list
+        return [
+            item.title
+            for section in todo_for(user)
+            if section.title == "举报人新留言"
+            for item in section.items
+        ]
+
+    assert any(clue.number in t for t in waiting(office))
+    assert waiting(personas[Role.HANDLER]) == []  # not routed to their unit
+    assert waiting(personas[Role.LEADER_VIEWER]) == []  # reads, does not answer
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    page = client.get(reverse("clue_detail", args=[clue.number])).content.decode()
+    assert "黑A12345" in page and "新</span>" in page
+    assert waiting(office) == []

@@ -250,3 +250,20 @@ def test_the_setting_switches_the_process_to_the_portal(tmp_path):
         check=True,
     )
     assert out.stdout.strip() == "saohei.portal_urls"
+
+
+def test_a_request_larger_than_all_files_allowed_is_refused_unread(client, portal, settings):
+    settings.SAOHEI_PORTAL_MAX_FILE_MB = 1
+    files = [SimpleUploadedFile(f"{i}.txt", b"a" * 900_000) for i in range(7)]
+    response = post_report(client, files=files)
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.content.decode()
+    assert not Clue.objects.exists()
+
+
+def test_more_than_five_files_are_refused(client, portal):
+    files = [SimpleUploadedFile(f"{i}.txt", b"note") for i in range(6)]
+    response = post_report(client, files=files)
+    assert response.status_code == 400
+    assert "最多上传5个文件" in response.content.decode()
+    assert not Clue.objects.exists()
