@@ -170,3 +170,30 @@ def test_ranking_queries_do_not_grow_with_units(client, personas, units, p):
     with CaptureQueriesContext(connection) as more:
         assert client.get(url).content.decode().count('data-testid="no-clue-unit"') == 7
     assert len(more) == len(few)
+
+
+def test_member_unit_to_do(client, personas, units):
+    from django.utils import timezone
+
+    from saohei.oversight.models import TrainingTopic
+
+    today = timezone.localdate()
+    admin, handler = personas[Role.OFFICE_ADMIN], personas[Role.HANDLER]
+    current = period(admin, start=today.replace(month=1, day=1), end=today, name="本年度考核")
+    topic = TrainingTopic.objects.create(name="新司法解释（测试）", since=D(2019, 4, 9))
+    client.force_login(handler)
+    home = client.get(reverse("home")).content.decode()
+    checklist = reverse("assessment_unit", args=[current.pk, handler.unit_id])
+    assert checklist in home and "新司法解释（测试）" in home
+    # Answered and trained: off the list.
+    plan = AssessmentItem.objects.get(code="plan")
+    actions.answer_item(handler, current, handler.unit, plan, done=True, note="工作计划")
+    actions.record_training(
+        handler, unit=handler.unit, held_on=D(2019, 5, 1), topic=topic, title="学习", attendees=9
+    )
+    home = client.get(reverse("home")).content.decode()
+    assert "新司法解释（测试）" not in home
+    assert "纳入年度工作计划" not in home and "召开会议并有记录" in home
+    # The office's home page is not filled with every unit's items.
+    client.force_login(personas[Role.OFFICE_STAFF])
+    assert checklist not in client.get(reverse("home")).content.decode()
