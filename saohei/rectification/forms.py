@@ -67,9 +67,15 @@ class TaskForm(BootstrapMixin, forms.Form):
         max_length=50,
         help_text=_("The leader who answers for the task (责任人)."),
     )
+    set_on = forms.DateField(
+        label=_("Set on"),
+        widget=DateInput,
+        required=False,
+        help_text=_("The day the rectification plan set the task; empty for today."),
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
     workdays = forms.IntegerField(
-        label=_("or working days from today"),
+        label=_("or working days from the day it is set"),
         min_value=1,
         max_value=500,
         required=False,
@@ -89,7 +95,8 @@ class TaskForm(BootstrapMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("deadline") and data.get("workdays"):
-            data["deadline"] = add_workdays(timezone.localdate(), data["workdays"])
+            start = data.get("set_on") or timezone.localdate()
+            data["deadline"] = add_workdays(start, data["workdays"])
         if not data.get("deadline") and not self.errors:
             raise forms.ValidationError(_("Set a deadline: a date or a number of working days."))
         return data

@@ -165,6 +165,7 @@ def task_create(request, pk):
                 responsible_person=d["responsible_person"],
                 deadline=d["deadline"],
                 milestones=d["milestones"],
+                set_on=d["set_on"],
             )
         except actions.RectificationError as exc:
             _refused(request, exc)

@@ -288,3 +288,53 @@ def test_dashboard_panel_lists_overdue_tasks_as_of_its_day(client, personas, dat
         reverse("task_detail", args=[data["late"].pk])
         in client.get(reverse("dashboard")).content.decode()
     )
+
+
+def test_a_task_set_weeks_ago_is_overdue_at_once(client, personas, units, data):
+    """The office enters the rectification plan after the fact: set on the plan's day, with
+    its deadline already past, the task is on the overdue list at once."""
+    client.force_login(personas[Role.OFFICE_STAFF])
+    prob = data["late"].problem
+    today = timezone.localdate()
+    form = {
+        "measures": "建立线索双向移送机制",
+        "responsible_unit": units[UnitKind.DISCIPLINE].pk,
+        "responsible_person": "钱立",
+        "set_on": (today - datetime.timedelta(days=40)).isoformat(),
+        "deadline": (today - datetime.timedelta(days=5)).isoformat(),
+    }
+    assert client.post(reverse("task_create", args=[prob.pk]), form).status_code == 302
+    t = Task.objects.get(measures="建立线索双向移送机制")
+    overdue = client.get(reverse("task_list") + "?late=overdue").content.decode()
+    assert reverse("task_detail", args=[t.pk]) in overdue
+
+    for set_on, message in (
+        (today + datetime.timedelta(days=1), "day still to come"),
+        (today - datetime.timedelta(days=61), "before the inspection"),
+    ):
+        response = client.post(
+            reverse("task_create", args=[prob.pk]),
+            {**form, "measures": "另一项措施", "set_on": set_on.isoformat()},
+            follow=True,
+        )
+        assert message in response.content.decode()
+    assert not Task.objects.filter(measures="另一项措施").exists()
+
+
+def test_the_responsible_person_is_told_in_chinese(client, personas, units, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    office = personas[Role.OFFICE_STAFF]
+    office_unit = units[UnitKind.OFFICE]
+    t = task(
+        office, problem(office, inspection(office)), office_unit, D(2019, 6, 28), person="王立新"
+    )
+    t.responsible_user = personas[Role.OFFICE_ADMIN]
+    t.save()
+    report_done(t, office, D(2019, 6, 20))
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    response = client.post(
+        reverse("task_step", args=[t.pk, "sign_off"]),
+        {"note": "到位", "evidence_checked": "on"},
+        follow=True,
+    )
+    assert "您是该整改任务的责任人，须由其他人审核销号。" in response.content.decode()
