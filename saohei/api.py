@@ -8,6 +8,7 @@ from saohei.audit.api import AuditEntryViewSet
 from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
 from saohei.entities.api import MentionViewSet, PersonViewSet
+from saohei.intake.api import MessageViewSet as ReporterMessageViewSet
 from saohei.linkage.api import LinkSuggestionViewSet
 from saohei.orgs.api import UnitViewSet, me
 from saohei.oversight.api import (
@@ -38,6 +39,7 @@ router.register("training-sessions", TrainingViewSet, basename="trainingsession"
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("reporter-messages", ReporterMessageViewSet, basename="reportermessage")
 
 urlpatterns = [
     path(

@@ -305,6 +305,22 @@ for _role, _perms in {
     ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], *_perms)
 
 
+# Public reporting portal (举报, issue 8): the portal reports and their messages are read with
+# their clue (scoped in saohei.intake.models); writing to the reporter goes through the clue
+# page, checked there (the office and the handling unit).
+_INTAKE_READ = ("intake.view_report", "intake.view_message")
+for _role in (
+    Role.OFFICE_ADMIN,
+    Role.OFFICE_STAFF,
+    Role.CLUE_CUSTODIAN,
+    Role.HANDLER,
+    Role.UNIT_LEADER,
+    Role.DISCIPLINE,
+    Role.LEADER_VIEWER,
+):
+    ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], *_INTAKE_READ)
+
+
 def separation_allows(roles: frozenset[str], perm: str) -> bool:
     """False when the three-officer separation forbids `perm` to a holder of `roles`."""
     app_label = perm.split(".", 1)[0]

@@ -107,6 +107,7 @@ PAGES = {
     "intake_start": (ALL, None),
     "intake_new": (ALL, None),
     "intake_check": (ALL, None),
+    "reportermessage-list": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -204,6 +205,7 @@ NOT_PAGES = {
     "intake_leave": "POST, leaves the reporter's page (saohei/intake/tests/test_followup.py)",
     "intake_office_message": "POST, per clue (saohei/intake/tests/test_followup.py, per role)",
     "intake_office_verify": "POST, per clue (saohei/intake/tests/test_followup.py)",
+    "reportermessage-detail": "per message (saohei/intake/tests/test_followup.py)",
 }
 
 

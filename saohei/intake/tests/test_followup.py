@@ -304,3 +304,22 @@ def test_a_reporters_answer_waits_on_the_to_do_list_until_read(client, reported,
     page = client.get(reverse("clue_detail", args=[clue.number])).content.decode()
     assert "黑A12345" in page and "新</span>" in page
     assert waiting(office) == []
+
+
+def test_the_api_lists_reporter_messages_with_their_clue(
+    client, reported, personas, other_personas
+):
+    clue, _code = reported
+    client.force_login(personas[Role.OFFICE_STAFF])
+    client.post(
+        reverse("intake_office_message", args=[clue.number]), {"kind": "question", "text": "何时？"}
+    )
+    url = reverse("reportermessage-list") + f"?clue={clue.number}"
+    rows = client.get(url).json()["results"]
+    assert [(r["clue"], r["kind"], r["text"]) for r in rows] == [
+        (clue.number, "question", "何时？")
+    ]
+    client.force_login(other_personas[Role.OFFICE_STAFF])
+    assert client.get(url).json()["results"] == []
+    client.force_login(personas[Role.AUDITOR])
+    assert client.get(url).status_code == 403
