@@ -197,7 +197,8 @@ _PERSON_NAMES = re.compile(rb'\b(displayName|userId|providerId)="[^"]*"')
 
 def _clean_office(data: bytes, name: str, kind: str) -> tuple[str, bytes]:
     """A .docx or .xlsx: refuse bombs and macros; rewrite it with empty core and app
-    properties (author, last modified by, company, manager) and comment authors blanked."""
+    properties (author, last modified by, company, manager), comment authors blanked and the
+    photos inside cleaned like uploaded ones."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -255,7 +256,7 @@ def _clean_office(data: bytes, name: str, kind: str) -> tuple[str, bytes]:
                 unpacked += len(content)
                 if unpacked > MAX_UNPACKED:
                     raise bomb
-                target.writestr(_plain_info(e.filename), _scrub(e.filename, content))
+                target.writestr(_plain_info(e.filename), _scrub(e.filename, content, name))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
         raise _damaged(name) from None
     return kind, out.getvalue()
@@ -267,7 +268,19 @@ def _plain_info(filename: str) -> zipfile.ZipInfo:
     return info
 
 
-def _scrub(filename: str, content: bytes) -> bytes:
+_MEDIA = re.compile(r"^(word|xl)/media/[^/]+$")
+
+
+def _scrub(filename: str, content: bytes, document: str) -> bytes:
+    if _MEDIA.match(filename):
+        kind = sniff(content[:16], "")
+        if kind in ("jpg", "png"):
+            # A photo pasted into the document carries its own EXIF (GPS included).
+            try:
+                return _clean_image(content, document, kind)[1]
+            except FileRefused:
+                raise _damaged(document) from None
+        return content
     if filename == "docProps/core.xml":
         return _CORE
     if filename == "docProps/app.xml":

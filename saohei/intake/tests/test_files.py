@@ -79,6 +79,23 @@ def test_docx_author_company_and_comments_are_removed():
     assert document.paragraphs[0].text == "孙大强强占砂场的情况说明"
 
 
+def test_a_photo_pasted_into_a_word_file_loses_its_gps_too():
+    from docx import Document
+
+    document = Document()
+    document.add_picture(io.BytesIO(jpeg_with_gps()))
+    out = io.BytesIO()
+    document.save(out)
+    _name, cleaned = files.clean(upload("照片.docx", out.getvalue()))
+    archive = zipfile.ZipFile(io.BytesIO(cleaned))
+    media = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert media
+    for part in media:
+        with Image.open(io.BytesIO(archive.read(part))) as picture:
+            assert picture.getexif().get_ifd(GPS_IFD) == {} and len(picture.getexif()) == 0
+    assert len(Document(io.BytesIO(cleaned)).inline_shapes) == 1
+
+
 def test_xlsx_creator_is_removed():
     from openpyxl import Workbook, load_workbook
 
