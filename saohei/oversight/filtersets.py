@@ -16,8 +16,8 @@ def _units(request):
 class _UnitPeriodFilterSet(django_filters.FilterSet):
     date_field = ""
     unit = django_filters.ModelChoiceFilter(queryset=_units, label=_("unit"))
-    date_from = django_filters.DateFilter(method="filter_from", label=_("from"))
-    date_to = django_filters.DateFilter(method="filter_to", label=_("to"))
+    date_from = django_filters.DateFilter(method="filter_from", label=_("start date"))
+    date_to = django_filters.DateFilter(method="filter_to", label=_("end date"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,7 +37,7 @@ class _UnitPeriodFilterSet(django_filters.FilterSet):
 
 class PublicityFilterSet(_UnitPeriodFilterSet):
     date_field = "held_on"
-    kind = django_filters.MultipleChoiceFilter(choices=PublicityKind.choices, label=_("form"))
+    kind = django_filters.ChoiceFilter(choices=PublicityKind.choices, label=_("form"))
     with_findings = django_filters.BooleanFilter(
         method="filter_findings", label=_("with wording problems")
     )

@@ -38,8 +38,8 @@ class AssessmentPeriod(TrackedModel):
     """A period the member units are assessed over (考核周期), e.g. 2019年上半年."""
 
     name = models.CharField(_("name"), max_length=100)
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"))
     jurisdiction = models.ForeignKey(
         "orgs.Jurisdiction",
         verbose_name=_("jurisdiction"),
