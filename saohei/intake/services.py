@@ -237,12 +237,22 @@ def rewards_for(report: Report):
     return report.clue.rewards.filter(status__in=[RewardStatus.APPROVED, RewardStatus.PAID])
 
 
-def claim_reward(report: Report, *, ip: str = "") -> Message:
+def claimable(report: Report) -> list:
+    """Approved rewards not paid yet, unless the reporter claimed them since the last one was
+    approved."""
     rewards = list(rewards_for(report).filter(status=RewardStatus.APPROVED))
+    latest = max((r.decided_at for r in rewards), default=None)
+    if latest and report.messages.filter(kind=MessageKind.CLAIM, created_at__gt=latest):
+        return []
+    return rewards
+
+
+def claim_reward(report: Report, *, ip: str = "") -> Message:
+    rewards = claimable(report)
     if not rewards:
+        if rewards_for(report).filter(status=RewardStatus.APPROVED).exists():
+            raise actions.WorkflowError(_("You have already asked to collect this reward."))
         raise actions.WorkflowError(_("There is no approved reward to collect."))
-    if report.messages.filter(kind=MessageKind.CLAIM, created_at__gt=rewards[0].decided_at):
-        raise actions.WorkflowError(_("You have already asked to collect this reward."))
     total = sum(r.amount for r in rewards)
     return reporter_post(
         report,

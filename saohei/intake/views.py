@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -164,27 +165,35 @@ def mine(request):
     return render(request, "intake/mine.html", _mine_context(report))
 
 
-def _mine_context(report: Report, **extra) -> dict:
+def _mine_context(report: Report, *, info_form=None, answer_form=None) -> dict:
+    """The reporter's page; a form sent back with errors stays where it was filled in."""
+    answering = answer_form.data.get("question") if answer_form is not None else None
+    answering = int(answering) if answering and str(answering).isdigit() else None
     clue = report.clue
     thread = list(report.messages.prefetch_related("attachments"))
     open_questions = services.open_questions(report)
+
+    def fresh(question):
+        return ReporterMessageForm(initial={"question": question.pk})
+
     return {
         "report": report,
         "clue": clue,
         "plain_status": services.plain_status(clue),
         "thread": thread,
-        "questions": [(q, ReporterMessageForm(initial={"question": q.pk})) for q in open_questions],
-        "info_form": ReporterMessageForm(),
+        "questions": [(q, answer_form if q.pk == answering else fresh(q)) for q in open_questions],
+        "info_form": info_form or ReporterMessageForm(),
         "rewards": list(services.rewards_for(report)),
-        "can_claim": services.rewards_for(report).filter(status="approved").exists()
-        and not any(m.kind == MessageKind.CLAIM for m in thread),
-        **extra,
+        "can_claim": bool(services.claimable(report)),
+        "form_error": info_form is not None,
     }
 
 
 @require_POST
 @never_cache
 def mine_post(request, what):
+    if what not in ("answer", "info", "claim"):
+        raise Http404
     report = _current_report(request)
     if report is None:
         messages.info(request, _("Enter your receipt code again: the page was left open too long."))
@@ -209,12 +218,12 @@ def mine_post(request, what):
             return redirect("intake_mine")
         form = ReporterMessageForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(
-                request,
-                "intake/mine.html",
-                _mine_context(report, info_form=form, form_error=True),
-                status=400,
+            context = (
+                _mine_context(report, answer_form=form)
+                if what == "answer"
+                else _mine_context(report, info_form=form)
             )
+            return render(request, "intake/mine.html", context, status=400)
         question = None
         if what == "answer":
             question = Message.objects.filter(

@@ -323,3 +323,28 @@ def test_the_api_lists_reporter_messages_with_their_clue(
     assert client.get(url).json()["results"] == []
     client.force_login(personas[Role.AUDITOR])
     assert client.get(url).status_code == 403
+
+
+def test_a_refused_answer_stays_under_its_question(client, reported, personas):
+    clue, code = reported
+    client.force_login(personas[Role.OFFICE_STAFF])
+    client.post(
+        reverse("intake_office_message", args=[clue.number]), {"kind": "question", "text": "照片？"}
+    )
+    client.logout()
+    enter(client, code)
+    question = Message.objects.get(kind=MessageKind.QUESTION)
+    response = client.post(
+        reverse("intake_mine_post", args=["answer"]),
+        {
+            "question": question.pk,
+            "text": "见附件",
+            "files": [SimpleUploadedFile("p.jpg", b"GIF89a")],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    block = html[html.index('data-testid="open-question"') : html.index("补充情况或材料")]
+    assert "不接受此类文件" in block and "见附件" in block
+    assert not Message.objects.filter(kind=MessageKind.ANSWER).exists()
+    assert client.post(reverse("intake_mine_post", args=["other"])).status_code == 404
