@@ -7,6 +7,7 @@ urlpatterns = [
     path("assessment/new/", views.period_new, name="assessment_period_new"),
     path("assessment/items/", views.item_list, name="assessment_items"),
     path("assessment/<int:pk>/", views.ranking, name="assessment_ranking"),
+    path("assessment/<int:pk>/export/", views.ranking_export, name="assessment_export"),
     path("assessment/<int:pk>/units/<int:unit>/", views.unit_checklist, name="assessment_unit"),
     path("assessment/<int:pk>/units/<int:unit>/answer/", views.answer, name="assessment_answer"),
     path("assessment/files/<int:pk>/", views.answer_file, name="assessment_file"),

@@ -122,6 +122,22 @@ def ranking(request, pk):
     )
 
 
+@require_perm("oversight.view_ranking")
+def ranking_export(request, pk):
+    """The ranking as an Excel sheet: rank, unit, each item's points, the score, and the
+    clues handed over, as the ranking page shows them."""
+    from saohei.core.xlsx import xlsx_response
+
+    period = _period(request, pk)
+    items, results = _results(request, period)
+    headers = ["名次", "单位", *[f"{i.name}（{i.weight}分）" for i in items], "总分", "移交线索数"]
+    rows = (
+        [r.rank, r.unit.name, *[float(i.points) for i in r.items], float(r.score), r.handed_over]
+        for r in results
+    )
+    return xlsx_response(f"{period.name}考核排名.xlsx", f"{period.name}考核排名", headers, rows)
+
+
 def _checklist_unit(request, period, unit_pk) -> Unit:
     units = assessed_units(period, Unit.objects.visible_to(request.user))
     if not is_office(request.user):

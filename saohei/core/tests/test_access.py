@@ -177,6 +177,7 @@ NOT_PAGES = {
     "series_detail": "per series (saohei/linkage/tests/test_views.py)",
     "linksuggestion-detail": "per suggestion (saohei/linkage/tests/test_views.py)",
     "assessment_ranking": "per period (saohei/oversight/tests/test_views.py, per role)",
+    "assessment_export": "per period (saohei/oversight/tests/test_views.py, per role)",
     "assessment_unit": "per period and unit (saohei/oversight/tests/test_views.py, per role)",
     "assessment_answer": "POST, per period and unit (saohei/oversight/tests/test_views.py)",
     "assessment_file": "per answer (saohei/oversight/tests/test_views.py)",

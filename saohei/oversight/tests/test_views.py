@@ -39,6 +39,7 @@ def test_ranking_per_role(client, personas, units, p, role):
     assert client.get(reverse("assessment_ranking", args=[p.pk])).status_code == expected
     api = client.get(reverse("assessmentperiod-scores", args=[p.pk]))
     assert api.status_code == expected
+    assert client.get(reverse("assessment_export", args=[p.pk])).status_code == expected
 
 
 def test_ranking_lists_the_units_without_clues(client, personas, units, p):
@@ -197,3 +198,18 @@ def test_member_unit_to_do(client, personas, units):
     # The office's home page is not filled with every unit's items.
     client.force_login(personas[Role.OFFICE_STAFF])
     assert checklist not in client.get(reverse("home")).content.decode()
+
+
+def test_ranking_export(client, personas, units, p):
+    import io
+
+    from openpyxl import load_workbook
+
+    hand_over(personas[Role.HANDLER], D(2019, 3, 1))
+    client.force_login(personas[Role.OFFICE_STAFF])
+    response = client.get(reverse("assessment_export", args=[p.pk]))
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][:2] == ("名次", "单位") and rows[1][-2:] == ("总分", "移交线索数")
+    assert rows[2][:2] == (1, units[UnitKind.POLICE].name) and rows[2][-1] == 1
+    assert len(rows) == 2 + 7
