@@ -22,7 +22,7 @@ def _inspections(request):
 class TaskFilterSet(django_filters.FilterSet):
     """One filter for the task list, the API and the exports."""
 
-    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
     unit = django_filters.ModelChoiceFilter(
         field_name="responsible_unit", queryset=_units, label=_("Responsible unit")
     )
@@ -32,9 +32,11 @@ class TaskFilterSet(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         field_name="problem__category",
         queryset=ProblemCategory.objects.all(),
-        label=_("Category"),
+        label=_("Problem category"),
     )
-    late = django_filters.ChoiceFilter(choices=LATE, method="filter_late", label=_("Deadline"))
+    late = django_filters.ChoiceFilter(
+        choices=LATE, method="filter_late", label=_("Rectification deadline")
+    )
 
     class Meta:
         model = Task

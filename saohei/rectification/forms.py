@@ -40,7 +40,7 @@ class InspectionForm(BootstrapMixin, forms.Form):
 
 class ProblemForm(BootstrapMixin, forms.Form):
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=ProblemCategory.objects.filter(is_active=True)
+        label=_("Problem category"), queryset=ProblemCategory.objects.filter(is_active=True)
     )
     text = forms.CharField(
         label=_("Problem"),
@@ -73,7 +73,7 @@ class TaskForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("The day the rectification plan set the task; empty for today."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput, required=False)
     workdays = forms.IntegerField(
         label=_("or working days from the day it is set"),
         min_value=1,
@@ -153,7 +153,7 @@ class ReopenForm(BootstrapMixin, forms.Form):
 
 class DeadlineForm(BootstrapMixin, forms.Form):
     deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
-    reason = forms.CharField(label=_("Why"), max_length=500, required=False)
+    reason = forms.CharField(label=_("Why the deadline changes"), max_length=500, required=False)
 
 
 class CategoryForm(BootstrapMixin, forms.ModelForm):

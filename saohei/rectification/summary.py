@@ -192,8 +192,8 @@ def overdue_paragraph(as_of: datetime.date, scope=None) -> str:
     ranked = sorted(units.items(), key=lambda item: (-item[1], order[item[0]]))
     inspections = sorted({t.problem.inspection.title for t in tasks})
     text = (
-        f"截至{cn_date(as_of)}，{'、'.join(inspections)}反馈问题的整改任务中，"
-        f"有{len(tasks)}项超过整改时限仍未完成，涉及{len(units)}个单位："
+        f"截至{cn_date(as_of)}，对照{'、'.join(inspections)}，"
+        f"有{len(tasks)}项整改任务超过整改时限仍未完成，涉及{len(units)}个单位："
         + "、".join(f"{name}{n}项" for name, n in ranked)
     )
     oldest = min(t.deadline_then for t in tasks)

@@ -52,7 +52,7 @@ def test_overdue_tasks_by_unit_in_the_problems_section(tasks, units):
     assert "整改任务逾期" in " ".join(found)
     paragraph = next(t for t in found if "超过整改时限" in t)
     town, police = units[UnitKind.TOWNSHIP].name, units[UnitKind.POLICE].name
-    assert "有3项超过整改时限仍未完成，涉及2个单位" in paragraph
+    assert "有3项整改任务超过整改时限仍未完成，涉及2个单位" in paragraph
     assert f"{town}2项、{police}1项" in paragraph
     assert "最早的整改时限为2019年6月14日" in paragraph
     assert tasks.title in paragraph

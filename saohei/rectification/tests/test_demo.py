@@ -40,4 +40,4 @@ def test_demo_rectification():
         Task.objects.filter(status=TaskStatus.REOPENED).get().responsible_unit.short_name
         == "北湖街道"
     )
-    assert "有5项超过整改时限仍未完成" in overdue_paragraph(D(2019, 6, 30))
+    assert "有5项整改任务超过整改时限仍未完成" in overdue_paragraph(D(2019, 6, 30))
