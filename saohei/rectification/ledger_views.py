@@ -91,10 +91,13 @@ def sign_off_form(request, pk):
         ["整改进展", reports],
         ["佐证材料", evidence],
         ["整改状态", str(task.get_status_display())],
-        ["销号意见", task.sign_off_note or ""],
+        # Unsigned: room to write the opinion and sign by hand.
+        ["销号意见", task.sign_off_note or "\n\n\n"],
         [
             "审核人",
-            f"{task.signed_off_by}　{cn_date(task.signed_off_at)}" if task.signed_off_by else "",
+            f"{task.signed_off_by}　{cn_date(task.signed_off_at)}"
+            if task.signed_off_by
+            else "签字：　　　　　　　　日期：　　年　　月　　日",
         ],
     ]
 

@@ -34,6 +34,7 @@ TASK_LIST_HEADERS = [
 ]
 RESPONSIBILITY_HEADERS = [
     "序号",
+    "督导检查",
     "存在问题",
     "整改任务",
     "责任单位",
@@ -42,14 +43,44 @@ RESPONSIBILITY_HEADERS = [
     "完成情况",
 ]
 
-# Widths in mm of the landscape type area (297 − 37 − 35 = 225 mm).
-PROBLEM_WIDTHS = [12, 45, 25, 103, 40]
-TASK_WIDTHS = [10, 26, 18, 38, 44, 26, 22, 15, 14, 12]
-RESPONSIBILITY_WIDTHS = [12, 60, 63, 25, 18, 20, 27]
+# The Word document's columns (a selection of the sheet's, to fit the landscape type area of
+# 297 − 37 − 35 = 225 mm): the problem list states the problems, the task list the measures
+# and timetable, the responsibility list who answers for each task. 督导检查 is shown only
+# when the lists cover more than one inspection (else the title names it); its width is
+# taken from the widest column. Widths in mm.
+DOCX_COLUMNS = {
+    "问题清单": [
+        ("序号", 12),
+        ("督导检查", 0),
+        ("问题类别", 24),
+        ("存在问题", 139),
+        ("涉及单位", 50),
+    ],
+    "任务清单": [
+        ("序号", 12),
+        ("督导检查", 0),
+        ("问题类别", 22),
+        ("存在问题", 55),
+        ("整改措施", 63),
+        ("阶段目标", 28),
+        ("完成时限", 25),
+        ("整改状态", 20),
+    ],
+    "责任清单": [
+        ("序号", 12),
+        ("督导检查", 0),
+        ("整改任务", 94),
+        ("责任单位", 42),
+        ("责任人", 20),
+        ("完成时限", 25),
+        ("完成情况", 32),
+    ],
+}
+INSPECTION_WIDTH = 36
 XLSX_WIDTHS = {
     "问题清单": [6, 30, 12, 60, 30],
     "任务清单": [6, 30, 12, 45, 50, 30, 18, 10, 14, 10],
-    "责任清单": [6, 45, 50, 18, 10, 14, 24],
+    "责任清单": [6, 30, 45, 50, 18, 10, 14, 24],
 }
 
 
@@ -107,6 +138,7 @@ def collect(tasks, problems, today: datetime.date | None = None) -> dict:
         responsibility_rows.append(
             [
                 n,
+                t.problem.inspection.title,
                 t.problem.text,
                 t.measures,
                 _unit(t.responsible_unit),
@@ -170,20 +202,28 @@ def write_docx(lists: dict, fh, *, heading: str, issuer: str, as_of: datetime.da
     officialdoc.title(doc, heading)
     sub = doc.add_paragraph(f"（截至{cn_date(as_of)}）", style=officialdoc.FLUSH_STYLE)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    widths = {
-        "问题清单": PROBLEM_WIDTHS,
-        "任务清单": TASK_WIDTHS,
-        "责任清单": RESPONSIBILITY_WIDTHS,
-    }
+    several = len({row[1] for rows in lists.values() for row in rows}) > 1
     for number, (name, rows) in enumerate(lists.items()):
         officialdoc.heading1(doc, f"{'一二三'[number]}、{name}")
-        if rows:
-            cells = [[_cell(v) for v in row] for row in rows]
-            officialdoc.table(doc, HEADERS[name], cells, widths[name])
-        else:
+        if not rows:
             officialdoc.body(doc, "无。")
+            continue
+        columns = _docx_columns(name, several)
+        index = [HEADERS[name].index(header) for header, _ in columns]
+        cells = [[_cell(row[i]) for i in index] for row in rows]
+        officialdoc.table(doc, [h for h, _ in columns], cells, [w for _, w in columns])
     officialdoc.signature(doc, issuer, cn_date(as_of))
     doc.save(fh)
+
+
+def _docx_columns(name: str, several: bool) -> list[tuple[str, float]]:
+    columns = [(h, w) for h, w in DOCX_COLUMNS[name] if w or several]
+    if several:
+        widest = max(range(len(columns)), key=lambda i: columns[i][1])
+        header, width = columns[widest]
+        columns[widest] = (header, width - INSPECTION_WIDTH)
+        columns = [(h, w or INSPECTION_WIDTH) for h, w in columns]
+    return columns
 
 
 def filename(fmt: str, as_of: datetime.date) -> str:

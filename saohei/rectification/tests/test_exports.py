@@ -48,25 +48,49 @@ def test_docx_holds_the_three_lists(client, personas, data):
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     document, tables = _docx_tables(response)
     problems, tasks, responsibility = tables
-    assert problems[0] == ["序号", "督导检查", "问题类别", "存在问题", "涉及单位"]
-    assert [r[3] for r in problems[1:]] == [
+    # One inspection: its title heads the document, no 督导检查 column.
+    assert problems[0] == ["序号", "问题类别", "存在问题", "涉及单位"]
+    assert [r[2] for r in problems[1:]] == [
         "压力传导不到位，存在无黑可扫思想",
         "宣传标语使用打黑除恶旧提法",
         "保护伞线索偏少",
     ]
-    assert data["units"][UnitKind.POLICE].name in problems[1][4]
-    assert tasks[0][0] == "序号" and tasks[0][-1] == "整改状态"
-    # In the order of the problems (category, then number).
-    assert [(r[6], r[7], r[8]) for r in tasks[1:]] == [
-        (data["units"][UnitKind.POLICE].name, "刘海", "2019年6月28日"),
-        (data["units"][UnitKind.TOWNSHIP].name, "周建华", "2019年6月14日"),
+    assert data["units"][UnitKind.POLICE].name in problems[1][3]
+    assert tasks[0] == [
+        "序号",
+        "问题类别",
+        "存在问题",
+        "整改措施",
+        "阶段目标",
+        "完成时限",
+        "整改状态",
     ]
-    outcomes = {r[4]: r[6] for r in responsibility[1:]}
-    assert outcomes["周建华"] == "逾期未完成"
-    assert outcomes["刘海"] == "已销号（2019年6月21日）"
+    # In the order of the problems (category, then number).
+    assert [(r[1], r[5]) for r in tasks[1:]] == [
+        ("政治站位", "2019年6月28日"),
+        ("综合治理", "2019年6月14日"),
+    ]
+    assert responsibility[0] == ["序号", "整改任务", "责任单位", "责任人", "完成时限", "完成情况"]
+    outcomes = {r[3]: (r[2], r[5]) for r in responsibility[1:]}
+    assert outcomes["周建华"] == (data["units"][UnitKind.TOWNSHIP].name, "逾期未完成")
+    assert outcomes["刘海"] == (data["units"][UnitKind.POLICE].name, "已销号（2019年6月21日）")
+    assert data["inspection"].title in document.paragraphs[0].text
     headings = [p.text for p in document.paragraphs]
     assert "一、问题清单" in headings and "三、责任清单" in headings
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+
+
+def test_docx_names_the_inspection_when_it_covers_several(client, personas, data, units):
+    office = personas[Role.OFFICE_STAFF]
+    other = inspection(office, D(2019, 9, 10), title="市第三督导组回头看反馈")
+    task(office, problem(office, other, text="回头看发现问题反弹"), units[UnitKind.POLICE],
+         D(2019, 9, 30), set_on=D(2019, 9, 12))  # fmt: skip
+    client.force_login(office)
+    document, (problems, tasks, responsibility) = _docx_tables(
+        client.get(reverse("rectification_docx"))
+    )
+    assert problems[0][:3] == ["序号", "督导检查", "问题类别"]
+    assert responsibility[0][1] == "督导检查" and len(responsibility) == 4
 
 
 def test_xlsx_has_a_sheet_per_list(client, personas, data):
