@@ -212,7 +212,13 @@ class OfficeMessageForm(BootstrapMixin, forms.Form):
 
 
 class VerifyCodeForm(BootstrapMixin, forms.Form):
-    code = forms.CharField(label=_("Receipt code shown by the person"), max_length=40)
+    code = forms.CharField(
+        label=_("Receipt code shown by the person"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("16-digit receipt code"), "autocomplete": "off"}
+        ),
+    )
 
 
 def safe_lines(text: str) -> str:

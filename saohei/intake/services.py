@@ -223,6 +223,22 @@ def reporter_post(
     return message
 
 
+def feedback_read(report: Report) -> None:
+    """A named reporter who opens the page after the feedback has been told the result: the
+    clue records it (so the office's list of informants to tell does not keep it)."""
+    clue = report.clue
+    if (
+        clue.anonymous
+        or clue.status != Status.CONCLUDED
+        or clue.informant_contacted_on is not None
+        or not report.messages.filter(kind=MessageKind.FEEDBACK).exists()
+    ):
+        return
+    account = portal_account()
+    with acting_as(account, name=PORTAL_USERNAME):
+        actions.record_informant_contact(clue, account, on=timezone.localdate())
+
+
 def open_questions(report: Report) -> list[Message]:
     answered = set(
         report.messages.filter(kind=MessageKind.ANSWER, answers__isnull=False).values_list(

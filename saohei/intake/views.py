@@ -162,6 +162,7 @@ def mine(request):
     if report is None:
         messages.info(request, _("Enter your receipt code to see your report."))
         return redirect("intake_check")
+    services.feedback_read(report)
     return render(request, "intake/mine.html", _mine_context(report))
 
 

@@ -29,6 +29,10 @@ def reported(client, portal):
     return Clue.objects.get(), code
 
 
+def staff(personas):
+    return (personas[r] for r in (Role.OFFICE_STAFF, Role.HANDLER, Role.UNIT_LEADER))
+
+
 def enter(client, code):
     return client.post(reverse("intake_check"), {"code": code})
 
@@ -119,9 +123,7 @@ def test_question_and_answer_go_both_ways(client, reported, personas):
 
 def test_the_feedback_at_conclusion_reaches_the_reporter(client, reported, personas):
     clue, code = reported
-    office, handler, leader = (
-        personas[r] for r in (Role.OFFICE_STAFF, Role.HANDLER, Role.UNIT_LEADER)
-    )
+    office, handler, leader = staff(personas)
     actions.assign(clue, office, handler.unit)
     actions.accept(clue, handler)
     enter(client, code)
@@ -140,9 +142,7 @@ def test_the_feedback_at_conclusion_reaches_the_reporter(client, reported, perso
 
 def test_a_merged_report_follows_the_clue_it_joined(client, reported, personas):
     clue, code = reported
-    office, handler, leader = (
-        personas[r] for r in (Role.OFFICE_STAFF, Role.HANDLER, Role.UNIT_LEADER)
-    )
+    office, handler, leader = staff(personas)
     main = actions.register(
         office,
         received_on=clue.received_on,
@@ -206,9 +206,7 @@ def test_a_reward_is_claimed_with_the_code_and_the_code_checked_at_payment(
     client, reported, personas
 ):
     clue, code = reported
-    office, handler, leader = (
-        personas[r] for r in (Role.OFFICE_STAFF, Role.HANDLER, Role.UNIT_LEADER)
-    )
+    office, handler, leader = staff(personas)
     head = personas[Role.OFFICE_ADMIN]
     actions.assign(clue, office, handler.unit)
     actions.accept(clue, handler)
@@ -348,3 +346,21 @@ def test_a_refused_answer_stays_under_its_question(client, reported, personas):
     assert "不接受此类文件" in block and "见附件" in block
     assert not Message.objects.filter(kind=MessageKind.ANSWER).exists()
     assert client.post(reverse("intake_mine_post", args=["other"])).status_code == 404
+
+
+def test_a_named_reporter_who_reads_the_feedback_has_been_told_the_result(client, portal, personas):
+    from saohei.clues.services import informants_to_contact
+
+    code = receipt_code(post_report(client, anonymous="0", name="王举报", phone="13900001111"))
+    clue = Clue.objects.get()
+    office, handler, leader = staff(personas)
+    actions.assign(clue, office, handler.unit)
+    actions.accept(clue, handler)
+    actions.request_conclusion(clue, handler, finding=Finding.UNFOUNDED, result="未发现违法行为。")
+    actions.approve(clue, leader)
+    assert [c for c, _due, _late in informants_to_contact(Clue.objects.all())] == [clue]
+    enter(client, code)
+    assert "未查实" in client.get(reverse("intake_mine")).content.decode()
+    clue.refresh_from_db()
+    assert clue.informant_contacted_on is not None
+    assert informants_to_contact(Clue.objects.all()) == []
