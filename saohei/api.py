@@ -9,8 +9,17 @@ from saohei.campaigns.api import DriveViewSet, MeetingViewSet, RegulationViewSet
 from saohei.cases.api import CaseViewSet
 from saohei.clues.api import ClueViewSet
 from saohei.entities.api import MentionViewSet, PersonViewSet
+from saohei.intake.api import MessageViewSet as ReporterMessageViewSet
 from saohei.linkage.api import LinkSuggestionViewSet
 from saohei.orgs.api import UnitViewSet, me
+from saohei.oversight.api import (
+    AllocationViewSet,
+    PeriodViewSet,
+    PublicityViewSet,
+    SpendingViewSet,
+    TrainingViewSet,
+)
+from saohei.rectification.api import InspectionViewSet, ProblemViewSet, TaskViewSet
 from saohei.reports.api import stats
 from saohei.transfers.api import TransferViewSet
 
@@ -23,6 +32,15 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("persons", PersonViewSet, basename="person")
 router.register("mentions", MentionViewSet, basename="mention")
 router.register("link-suggestions", LinkSuggestionViewSet, basename="linksuggestion")
+router.register("assessment-periods", PeriodViewSet, basename="assessmentperiod")
+router.register("publicity-activities", PublicityViewSet, basename="publicityactivity")
+router.register("fund-allocations", AllocationViewSet, basename="fundallocation")
+router.register("fund-spending", SpendingViewSet, basename="fundspending")
+router.register("training-sessions", TrainingViewSet, basename="trainingsession")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("reporter-messages", ReporterMessageViewSet, basename="reportermessage")
 router.register("targets", TargetViewSet, basename="target")
 router.register("drives", DriveViewSet, basename="drive")
 router.register("regulations", RegulationViewSet, basename="regulation")

@@ -322,6 +322,15 @@ SAOHEI_CONCLUSION_RATE_TARGET = env.float("SAOHEI_CONCLUSION_RATE_TARGET", defau
 # Rewards for reports (举报奖励): a proposal above the ceiling is refused.
 SAOHEI_REWARD_CEILING = env.int("SAOHEI_REWARD_CEILING", default=200_000)
 
+# Public reporting portal (举报平台, saohei.intake). SAOHEI_PORTAL_ONLY=1 makes this process
+# serve the portal's public pages and nothing else (no login, admin, API or clue pages), so
+# it can sit in another network zone. Reporters' addresses are not kept unless
+# SAOHEI_PORTAL_KEEP_IP=1.
+SAOHEI_PORTAL_ONLY = env.bool("SAOHEI_PORTAL_ONLY", default=False)
+if SAOHEI_PORTAL_ONLY:
+    ROOT_URLCONF = "saohei.portal_urls"
+SAOHEI_PORTAL_KEEP_IP = env.bool("SAOHEI_PORTAL_KEEP_IP", default=False)
+
 # Case linking (串并): two clues or cases at the same place, or described alike, are suggested
 # as linked when they happened within this many days of each other.
 SAOHEI_LINK_WINDOW_DAYS = env.int("SAOHEI_LINK_WINDOW_DAYS", default=90)

@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
     name = "saohei.intake"
     label = "intake"
     verbose_name = _("Public reporting")
+
+    def ready(self):
+        from . import signals  # noqa: F401

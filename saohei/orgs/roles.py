@@ -256,6 +256,71 @@ for _role, _perms in {
     ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], *_perms)
 
 
+# Member-unit oversight (考核、宣传、经费、培训, issue 9): everyone with case data reads them
+# (scoped in saohei.oversight.querysets: a member unit its own unit's records); a member unit
+# records its own publicity, spending, training and assessment answers; the office records
+# for every unit, allocates the funds, imports the ledgers and sees the ranking; its head
+# sets the periods, the weights and the topics.
+_OVERSIGHT_READ = (
+    "oversight.view_assessmentperiod",
+    "oversight.view_assessmentitem",
+    "oversight.view_assessmentanswer",
+    "oversight.view_publicityactivity",
+    "oversight.view_fundallocation",
+    "oversight.view_fundspending",
+    "oversight.view_trainingtopic",
+    "oversight.view_trainingsession",
+)
+_OVERSIGHT_UNIT = (
+    *_OVERSIGHT_READ,
+    "oversight.add_publicityactivity",
+    "oversight.add_fundspending",
+    "oversight.add_trainingsession",
+    "oversight.add_assessmentanswer",
+    "oversight.change_assessmentanswer",
+)
+_OVERSIGHT_OFFICE = (
+    *_OVERSIGHT_UNIT,
+    "oversight.view_ranking",
+    "oversight.add_fundallocation",
+    "oversight.add_trainingtopic",
+    "oversight.import_publicity",
+    "oversight.import_funds",
+)
+for _role, _perms in {
+    Role.OFFICE_ADMIN: (
+        *_OVERSIGHT_OFFICE,
+        "oversight.add_assessmentperiod",
+        "oversight.change_assessmentperiod",
+        "oversight.change_assessmentitem",
+        "oversight.change_trainingtopic",
+    ),
+    Role.OFFICE_STAFF: _OVERSIGHT_OFFICE,
+    Role.CLUE_CUSTODIAN: _OVERSIGHT_OFFICE,
+    Role.HANDLER: _OVERSIGHT_UNIT,
+    Role.UNIT_LEADER: _OVERSIGHT_UNIT,
+    Role.DISCIPLINE: _OVERSIGHT_UNIT,
+    Role.LEADER_VIEWER: (*_OVERSIGHT_READ, "oversight.view_ranking"),
+}.items():
+    ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], *_perms)
+
+
+# Public reporting portal (举报, issue 8): the portal reports and their messages are read with
+# their clue (scoped in saohei.intake.models); writing to the reporter goes through the clue
+# page, checked there (the office and the handling unit).
+_INTAKE_READ = ("intake.view_report", "intake.view_message")
+for _role in (
+    Role.OFFICE_ADMIN,
+    Role.OFFICE_STAFF,
+    Role.CLUE_CUSTODIAN,
+    Role.HANDLER,
+    Role.UNIT_LEADER,
+    Role.DISCIPLINE,
+    Role.LEADER_VIEWER,
+):
+    ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], *_INTAKE_READ)
+
+
 def separation_allows(roles: frozenset[str], perm: str) -> bool:
     """False when the three-officer separation forbids `perm` to a holder of `roles`."""
     app_label = perm.split(".", 1)[0]

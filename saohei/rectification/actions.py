@@ -156,6 +156,13 @@ def add_task(
         raise RectificationError(_("Write the rectification measures."))
     if not responsible_person.strip():
         raise RectificationError(_("Name the person responsible for the task."))
+    if set_on > timezone.localdate():
+        raise RectificationError(_("A task cannot be set on a day still to come."))
+    if set_on < problem.inspection.date:
+        raise RectificationError(
+            _("The task is set before the inspection's feedback (%(date)s).")
+            % {"date": problem.inspection.date.isoformat()}
+        )
     if deadline < set_on:
         raise RectificationError(
             _("The deadline %(deadline)s is before the day the task is set (%(set_on)s).")

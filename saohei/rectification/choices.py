@@ -9,7 +9,7 @@ class InspectionKind(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("in progress")  # 整改中
+    IN_PROGRESS = "in_progress", _("being rectified")  # 整改中
     REPORTED = "reported", _("reported done")  # 已报完成（待销号）
     SIGNED_OFF = "signed_off", _("signed off")  # 已销号
     REOPENED = "reopened", _("reopened")  # 回头看重新整改

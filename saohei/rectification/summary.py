@@ -175,3 +175,27 @@ def completion(tasks: QuerySet, as_of: datetime.date, by: str) -> dict[int, Task
     for row in rows:
         _add(result.setdefault(row[field], TaskSummary()), row, as_of)
     return result
+
+
+def overdue_paragraph(as_of: datetime.date, scope=None) -> str:
+    """The briefing's 存在问题 paragraph 整改任务逾期: the tasks overdue at the end of `as_of`
+    (overdue_tasks), how many in all and by responsible unit, most first; "" when none."""
+    from collections import Counter
+
+    from saohei.core.dates import cn_date
+
+    tasks = list(overdue_tasks(as_of, scope))
+    if not tasks:
+        return ""
+    units = Counter(t.responsible_unit.short_name or t.responsible_unit.name for t in tasks)
+    order = {name: i for i, name in enumerate(units)}  # first seen: the unit order
+    ranked = sorted(units.items(), key=lambda item: (-item[1], order[item[0]]))
+    inspections = sorted({t.problem.inspection.title for t in tasks})
+    text = (
+        f"截至{cn_date(as_of)}，对照{'、'.join(inspections)}，"
+        f"有{len(tasks)}项整改任务超过整改时限仍未完成，涉及{len(units)}个单位："
+        + "、".join(f"{name}{n}项" for name, n in ranked)
+    )
+    oldest = min(t.deadline_then for t in tasks)
+    text += f"，最早的整改时限为{cn_date(oldest)}，督导整改推进迟缓。"
+    return text

@@ -367,8 +367,12 @@ def _publicity_sentence(as_of, scope: Scope, area: Area) -> str:
         for code, verb in PUBLICITY
         if code in totals and totals[code]["cumulative"].current_count
     ]
+    # The publicity activities recorded by the units (saohei.oversight, 宣传活动台账).
+    from saohei.oversight.publicity import briefing_sentence
+
+    records = briefing_sentence(as_of, scope.units, area.whole)
     if not done:
-        return ""
+        return records
     period = next(iter(totals.values()))["cumulative"].period
     text = f"截至{period.last.year}年{period.last.month}月，{area.whole}累计{listing(done)}"
     items = totals.get("publicity_items")
@@ -379,7 +383,7 @@ def _publicity_sentence(as_of, scope: Scope, area: Area) -> str:
             word = "增长" if ytd.change_rate > 0 else "下降"
             trend = f"同比{word}{percent(abs(ytd.change_rate))}"
         text += f"；{ytd.period.label}发放宣传品{ytd.current}{items['measure']}，{trend}"
-    return text + "。"
+    return text + "。" + records
 
 
 def problems(as_of, scope: Scope, area: Area, f: dict) -> list[Block]:
@@ -458,8 +462,12 @@ def problems(as_of, scope: Scope, area: Area, f: dict) -> list[Block]:
     police = _police_sentence(as_of, scope)
     if police:
         found.append(("打击效能有待提升", police))
-    # Rectification tasks overdue: no rectification records are held yet (DESIGN §2
-    # rectification/); the paragraph is added when they are.
+    # Rectification tasks overdue (saohei.rectification.summary.overdue_tasks).
+    from saohei.rectification.summary import overdue_paragraph
+
+    rectification = overdue_paragraph(as_of, scope)
+    if rectification:
+        found.append(("整改任务逾期", rectification))
     behind = _targets_behind(as_of, scope)
     if behind:
         found.append(("目标任务推进滞后", behind))

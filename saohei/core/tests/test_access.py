@@ -83,6 +83,42 @@ PAGES = {
     "series_list": (CLUE_READERS, 403),  # linkage.view_series
     "oil_field": (CLUE_READERS, 403),
     "linksuggestion-list": (CLUE_READERS, 403),
+    "assessment_periods": (CLUE_READERS, 403),  # oversight.view_assessmentperiod
+    "assessment_period_new": ({Role.OFFICE_ADMIN}, 403),
+    "assessment_items": (CLUE_READERS, 403),
+    "publicity_list": (CLUE_READERS, 403),
+    "publicity_new": (CLUE_REGISTRARS, 403),  # a member unit records its own publicity
+    "publicity_export": (CLUE_READERS, 403),
+    "publicity_import": (OFFICE_WORKERS, 403),
+    "funds": (CLUE_READERS, 403),
+    "fund_allocation_new": (OFFICE_WORKERS, 403),
+    "fund_spending_new": (CLUE_REGISTRARS, 403),
+    "fund_export": (CLUE_READERS, 403),
+    "fund_import": (OFFICE_WORKERS, 403),
+    "training_list": (CLUE_READERS, 403),
+    "training_new": (CLUE_REGISTRARS, 403),
+    "training_topics": (CLUE_READERS, 403),
+    "assessmentperiod-list": (CLUE_READERS, 403),
+    "publicityactivity-list": (CLUE_READERS, 403),
+    "fundallocation-list": (CLUE_READERS, 403),
+    "fundspending-list": (CLUE_READERS, 403),
+    "trainingsession-list": (CLUE_READERS, 403),
+    "inspection_list": (CLUE_READERS, 403),  # rectification.view_inspection
+    "inspection_create": (OFFICE_WORKERS, 403),  # rectification.add_inspection
+    "task_list": (CLUE_READERS, 403),
+    "task_import": (OFFICE_WORKERS, 403),  # rectification.import_task
+    "rectification_completion": (CLUE_READERS, 403),
+    "rectification_categories": ({Role.OFFICE_ADMIN}, 403),
+    "rectification_docx": (CLUE_READERS, 403),  # rectification.export_task
+    "rectification_xlsx": (CLUE_READERS, 403),
+    "inspection-list": (CLUE_READERS, 403),
+    "problem-list": (CLUE_READERS, 403),
+    "task-list": (CLUE_READERS, 403),
+    # The public reporting portal: open to everyone, logged in or not.
+    "intake_start": (ALL, None),
+    "intake_new": (ALL, None),
+    "intake_check": (ALL, None),
+    "reportermessage-list": (CLUE_READERS, 403),
 }
 # Routes that are not pages to GET as a persona, each with the reason.
 NOT_PAGES = {
@@ -163,6 +199,37 @@ NOT_PAGES = {
     "link_decide": "POST, per suggestion (saohei/linkage/tests/test_views.py)",
     "series_detail": "per series (saohei/linkage/tests/test_views.py)",
     "linksuggestion-detail": "per suggestion (saohei/linkage/tests/test_views.py)",
+    "assessment_ranking": "per period (saohei/oversight/tests/test_views.py, per role)",
+    "assessment_export": "per period (saohei/oversight/tests/test_views.py, per role)",
+    "assessment_unit": "per period and unit (saohei/oversight/tests/test_views.py, per role)",
+    "assessment_answer": "POST, per period and unit (saohei/oversight/tests/test_views.py)",
+    "assessment_file": "per answer (saohei/oversight/tests/test_views.py)",
+    "publicity_detail": "per activity (saohei/oversight/tests/test_views.py)",
+    "publicity_file": "per activity (saohei/oversight/tests/test_views.py)",
+    "assessmentperiod-detail": "per period (saohei/oversight/tests/test_api.py)",
+    "assessmentperiod-scores": "per period (saohei/oversight/tests/test_api.py, per role)",
+    "publicityactivity-detail": "per activity (saohei/oversight/tests/test_api.py)",
+    "fundallocation-detail": "per allocation (saohei/oversight/tests/test_api.py)",
+    "fundspending-detail": "per spending (saohei/oversight/tests/test_api.py)",
+    "trainingsession-detail": "per session (saohei/oversight/tests/test_api.py)",
+    "inspection_detail": "per inspection (saohei/rectification/tests/test_views.py)",
+    "problem_add": "POST, per inspection (saohei/rectification/tests/test_views.py)",
+    "task_create": "per problem (saohei/rectification/tests/test_views.py)",
+    "task_detail": "per task (saohei/rectification/tests/test_views.py)",
+    "task_progress": "POST, per task (saohei/rectification/tests/test_views.py)",
+    "task_step": "POST, per task (saohei/rectification/tests/test_views.py)",
+    "task_sign_off_form": "per task (saohei/rectification/tests/test_exports.py)",
+    "evidence_file": "per file (saohei/rectification/tests/test_views.py)",
+    "inspection-detail": "per inspection (saohei/rectification/tests/test_api.py)",
+    "problem-detail": "per problem (saohei/rectification/tests/test_api.py)",
+    "task-detail": "per task (saohei/rectification/tests/test_api.py)",
+    "task-step": "POST, per task (saohei/rectification/tests/test_api.py)",
+    "intake_mine": "needs a receipt code entered (saohei/intake/tests/test_followup.py)",
+    "intake_mine_post": "POST, needs a receipt code (saohei/intake/tests/test_followup.py)",
+    "intake_leave": "POST, leaves the reporter's page (saohei/intake/tests/test_followup.py)",
+    "intake_office_message": "POST, per clue (saohei/intake/tests/test_followup.py, per role)",
+    "intake_office_verify": "POST, per clue (saohei/intake/tests/test_followup.py)",
+    "reportermessage-detail": "per message (saohei/intake/tests/test_followup.py)",
 }
 
 

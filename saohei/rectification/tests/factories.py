@@ -23,11 +23,16 @@ def upload(
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def inspection(office_user, day=datetime.date(2019, 5, 10), kind=InspectionKind.SUPERVISION):
+def inspection(
+    office_user,
+    day=datetime.date(2019, 5, 10),
+    kind=InspectionKind.SUPERVISION,
+    title="市委扫黑除恶第三督导组督导反馈",
+):
     return actions.create_inspection(
         office_user,
         kind=kind,
-        title="市委扫黑除恶第三督导组督导反馈",
+        title=title,
         inspecting_body="市扫黑除恶专项斗争第三督导组",
         date=day,
     )

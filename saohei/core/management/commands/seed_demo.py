@@ -19,6 +19,9 @@ SEEDERS = [
     "saohei.cases.demo",
     "saohei.reports.demo",
     "saohei.entities.demo",
+    "saohei.oversight.demo",
+    "saohei.rectification.demo",
+    "saohei.intake.demo",
     "saohei.campaigns.demo",
 ]
 UNITS_ONLY = {"saohei.orgs.demo"}
