@@ -8,7 +8,11 @@ An item earns its weight times a fraction 0..1:
   saohei.reports.figures.handed_over) over the item's target count, at most 1;
 - publicity: the unit's publicity activities held in the period over the target, at most 1;
 - rectification on time: of the unit's rectification tasks due in the period, the share done
-  on time (saohei.rectification.summary.unit_task_summary); 1 when it had none.
+  on time (saohei.rectification.summary.unit_task_summary); 1 when it had none;
+- meetings: the unit's meetings held in the period with minutes written or filed, over the
+  target (the register, saohei.campaigns);
+- rules: the unit's rules and mechanisms issued by the period's end and in force then, over
+  the target (the register).
 Everything is computed in a fixed number of queries whatever the number of units.
 """
 
@@ -89,6 +93,27 @@ def publicity_counts(period: AssessmentPeriod, activities: QuerySet) -> dict[int
     return dict(held.order_by().values("unit").annotate(n=Count("id")).values_list("unit", "n"))
 
 
+def meetings_recorded(period: AssessmentPeriod, unit_ids: list[int]) -> dict[int, int]:
+    """Meetings each unit held in the period with a record (minutes written or filed)."""
+    from saohei.campaigns.models import Meeting
+
+    held = Meeting.objects.filter(
+        unit_id__in=unit_ids, held_on__gte=period.start, held_on__lte=period.end
+    ).exclude(minutes="", file="")
+    return dict(held.order_by().values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+
+
+def rules_in_force(period: AssessmentPeriod, unit_ids: list[int]) -> dict[int, int]:
+    """Rules and mechanisms each unit issued by the period's end that are in force (one
+    replaced is counted through the rule that replaced it)."""
+    from saohei.campaigns.models import Regulation
+
+    rules = Regulation.objects.filter(
+        unit_id__in=unit_ids, issued_on__lte=period.end, state=Regulation.State.IN_FORCE
+    )
+    return dict(rules.order_by().values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+
+
 def rectification_summary(period: AssessmentPeriod, units: list[Unit]) -> dict | None:
     """unit id → TaskSummary(total, signed_off, on_time, overdue) for the period, or None
     when the rectification app does not provide it."""
@@ -160,6 +185,8 @@ def assess(
     }
     handed = handed_over_counts(period, clues)
     publicity = publicity_counts(period, activities.filter(unit_id__in=ids))
+    meetings = meetings_recorded(period, ids)
+    rules = rules_in_force(period, ids)
     needs_tasks = any(i.method == Method.RECTIFICATION for i in items)
     tasks = rectification_summary(period, unit_list) if needs_tasks else None
 
@@ -179,6 +206,14 @@ def assess(
                 n = publicity.get(unit.pk, 0)
                 fraction = _counted(n, item.target)
                 found = _("%(n)s publicity activities") % {"n": n}
+            elif item.method == Method.MEETINGS:
+                n = meetings.get(unit.pk, 0)
+                fraction = _counted(n, item.target)
+                found = _("%(n)s meetings with records") % {"n": n}
+            elif item.method == Method.RULES:
+                n = rules.get(unit.pk, 0)
+                fraction = _counted(n, item.target)
+                found = _("%(n)s rules or mechanisms in force") % {"n": n}
             else:
                 fraction, found = _rectification(tasks, unit.pk)
             result.items.append(ItemResult(item, fraction, found, answer))

@@ -10,9 +10,12 @@ class Method(models.TextChoices):
     CLUES = "clues", _("computed: clues handed over")
     PUBLICITY = "publicity", _("computed: publicity activities")
     RECTIFICATION = "rectification", _("computed: rectification on time")
+    # From the register of rules and meetings (saohei.campaigns).
+    MEETINGS = "meetings", _("computed: meetings held with records")
+    RULES = "rules", _("computed: rules and mechanisms in force")
 
 
-COMPUTED = (Method.CLUES, Method.PUBLICITY, Method.RECTIFICATION)
+COMPUTED = (Method.CLUES, Method.PUBLICITY, Method.RECTIFICATION, Method.MEETINGS, Method.RULES)
 
 
 class PublicityKind(models.TextChoices):

@@ -6,7 +6,22 @@ the office reads and edits, in Chinese like the rest of the district's lists."""
 ITEMS = [
     ("plan", "纳入年度工作计划", "专项斗争列入本单位年度工作计划（附计划文件）", 10, "evidence", 1),
     ("leadership", "成立领导小组、明确职责", "成立领导小组，印发职责分工文件", 10, "evidence", 1),
-    ("meetings", "召开会议并有记录", "专题会议的会议记录或纪要", 10, "evidence", 1),
+    (
+        "meetings",
+        "召开会议并有记录",
+        "考核期内召开专题会议并有会议记录（按会议登记计算）",
+        5,
+        "meetings",
+        1,
+    ),
+    (
+        "rules",
+        "建立制度机制",
+        "本单位制定并有效的扫黑除恶制度机制（按制度机制登记计算）",
+        5,
+        "rules",
+        1,
+    ),
     ("study", "学习新规定", "学习新出台的法律法规和司法解释的记录", 10, "evidence", 1),
     ("fund_ledger", "建立专项经费台账", "专项经费收支台账", 10, "evidence", 1),
     ("clues", "移交线索", "考核期内向扫黑办移交线索（按移交条数计算）", 15, "clues", 1),

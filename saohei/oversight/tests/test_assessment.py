@@ -102,18 +102,18 @@ def test_done_without_evidence_is_refused(data, personas, units):
     court_user = unit_user(units[UnitKind.COURT])
     with pytest.raises(ValidationError, match="佐证|evidence"):
         actions.answer_item(
-            court_user, data["period"], units[UnitKind.COURT], data["items"]["meetings"], done=True
+            court_user, data["period"], units[UnitKind.COURT], data["items"]["study"], done=True
         )
     # A file is evidence enough.
     answer = actions.answer_item(
         court_user,
         data["period"],
         units[UnitKind.COURT],
-        data["items"]["meetings"],
+        data["items"]["study"],
         done=True,
-        upload=SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 minutes"),
+        upload=SimpleUploadedFile("学习记录.pdf", b"%PDF-1.4 minutes"),
     )
-    assert answer.done and answer.file_name == "会议记录.pdf"
+    assert answer.done and answer.file_name == "学习记录.pdf"
 
 
 def test_a_unit_answers_only_for_itself(data, personas, units):
@@ -196,3 +196,40 @@ def test_publicity_outside_the_units_is_not_counted(data, other_personas, other_
     assert other_town.unit == data["units"][UnitKind.TOWNSHIP]  # only the period's district
     assert found(by_kind[UnitKind.TOWNSHIP], "publicity").fraction == 1
     assert "2" in found(by_kind[UnitKind.TOWNSHIP], "publicity").found
+
+
+def test_meetings_and_rules_read_from_the_register(data):
+    """The checklist's meetings and rules are those recorded in the register of rules and
+    meetings (saohei.campaigns): meetings held in the period with a record, rules issued by
+    its end and in force."""
+    from saohei.campaigns.models import Meeting, Regulation
+
+    units = data["units"]
+    police, town = units[UnitKind.POLICE], units[UnitKind.TOWNSHIP]
+    district = police.jurisdiction_id
+
+    def meeting(unit, day, minutes):
+        Meeting.objects.create(
+            kind=Meeting.Kind.UNIT, unit=unit, held_on=day, topics="部署",
+            minutes=minutes, jurisdiction_id=district,
+        )  # fmt: skip
+
+    meeting(police, D(2019, 3, 1), "会议记录")
+    meeting(town, D(2019, 3, 1), "")  # held, but no record
+    meeting(town, D(2019, 7, 5), "会议记录")  # after the period
+    rule = Regulation.objects.create(
+        title="线索移交制度", unit=police, issued_on=D(2019, 2, 1), jurisdiction_id=district
+    )
+    Regulation.objects.create(
+        title="旧制度", unit=town, issued_on=D(2018, 2, 1), jurisdiction_id=district,
+        state=Regulation.State.REPLACED, replaced_by=rule,
+    )  # fmt: skip
+    Regulation.objects.create(
+        title="新制度", unit=town, issued_on=D(2019, 8, 1), jurisdiction_id=district
+    )  # issued after the period
+    by_kind, _results = results_by_unit(data)
+    assert found(by_kind[UnitKind.POLICE], "meetings").fraction == 1
+    assert found(by_kind[UnitKind.TOWNSHIP], "meetings").fraction == 0
+    assert found(by_kind[UnitKind.POLICE], "rules").fraction == 1
+    assert found(by_kind[UnitKind.TOWNSHIP], "rules").fraction == 0
+    assert "1" in found(by_kind[UnitKind.POLICE], "meetings").found
