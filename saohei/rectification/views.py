@@ -362,7 +362,11 @@ def completion_page(request):
     tasks = Task.objects.visible_to(user)
     by_unit = completion(tasks, as_of, by="unit")
     by_inspection = completion(tasks, as_of, by="inspection")
-    units = Unit.objects.filter(pk__in=list(by_unit)).order_by("kind", "sort_order", "name")
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(pk__in=list(by_unit))
+        .order_by("kind", "sort_order", "name")
+    )
     inspections = Inspection.objects.visible_to(user).filter(pk__in=list(by_inspection))
     return render(
         request,
