@@ -338,3 +338,19 @@ def test_the_responsible_person_is_told_in_chinese(client, personas, units, sett
         follow=True,
     )
     assert "您是该整改任务的责任人，须由其他人审核销号。" in response.content.decode()
+
+
+def test_unit_sees_its_tasks_falling_due_on_its_todo_list(personas, units):
+    office = personas[Role.OFFICE_STAFF]
+    today = timezone.localdate()
+    from saohei.core.workdays import add_workdays
+
+    prob = problem(office, inspection(office, day=today - datetime.timedelta(days=30)))
+    soon = task(office, prob, units[UnitKind.POLICE], add_workdays(today, 3), set_on=today)
+    task(office, prob, units[UnitKind.POLICE], add_workdays(today, 20), set_on=today)
+    sections = {s.title: s for s in todo_for(personas[Role.UNIT_LEADER])}
+    due = sections["Rectification tasks due soon"]
+    assert [item.url for item in due.items] == [reverse("task_detail", args=[soon.pk])]
+    assert "Rectification tasks due soon" not in {
+        s.title for s in todo_for(personas[Role.DISCIPLINE])
+    }
