@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class InspectionKind(models.TextChoices):
     PATROL = "patrol", _("inspection tour")  # 巡察
-    SUPERVISION = "supervision", _("supervision")  # 督导
+    SUPERVISION = "supervision", _("supervision visit")  # 督导
     FOLLOW_UP = "follow_up", _("follow-up review")  # 回头看
 
 
