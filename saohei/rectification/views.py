@@ -43,8 +43,13 @@ VIEW = "rectification.view_task"
 
 
 def _as_of(request):
-    day = parse_date(request.GET.get("as_of") or "")
-    return day or timezone.localdate()
+    """The day asked for (?as_of=YYYY-MM-DD), today when none or one still to come."""
+    today = timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("as_of") or "")
+    except ValueError:  # a date shaped but impossible, such as 2019-02-30
+        day = None
+    return min(day, today) if day else today
 
 
 def _refused(request, exc) -> None:

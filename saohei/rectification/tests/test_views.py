@@ -354,3 +354,11 @@ def test_unit_sees_its_tasks_falling_due_on_its_todo_list(personas, units):
     assert "Rectification tasks due soon" not in {
         s.title for s in todo_for(personas[Role.DISCIPLINE])
     }
+
+
+def test_completion_page_takes_no_day_to_come_and_no_impossible_date(client, personas, data):
+    client.force_login(personas[Role.OFFICE_STAFF])
+    for value in ("2999-01-01", "2019-02-30", "明天"):
+        response = client.get(reverse("rectification_completion") + f"?as_of={value}")
+        assert response.status_code == 200
+        assert timezone.localdate().strftime("%Y-%m-%d") in response.content.decode()
