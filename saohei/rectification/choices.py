@@ -23,6 +23,7 @@ class EventKind(models.TextChoices):
     SIGNED_OFF = "signed_off", _("signed off")
     REOPENED = "reopened", _("reopened")
     DEADLINE = "deadline", _("deadline changed")
+    EDITED = "edited", _("task changed")
 
 
 # The responsible unit still owes work on these: a task in one of them is overdue once its

@@ -362,3 +362,23 @@ def test_completion_page_takes_no_day_to_come_and_no_impossible_date(client, per
         response = client.get(reverse("rectification_completion") + f"?as_of={value}")
         assert response.status_code == 200
         assert timezone.localdate().strftime("%Y-%m-%d") in response.content.decode()
+
+
+def test_task_edit_page(client, personas, data, units):
+    late = data["late"]
+    client.force_login(personas[Role.HANDLER])
+    assert client.get(reverse("task_edit", args=[late.pk])).status_code == 403
+    client.force_login(personas[Role.OFFICE_STAFF])
+    assert client.get(reverse("task_edit", args=[late.pk])).status_code == 200
+    response = client.post(
+        reverse("task_edit", args=[late.pk]),
+        {
+            "measures": "逐条回访核查近三年警情",
+            "responsible_unit": units[UnitKind.POLICE].pk,
+            "responsible_person": "刘海",
+            "version": late.version,
+        },
+    )
+    assert response.url == reverse("task_detail", args=[late.pk])
+    late.refresh_from_db()
+    assert late.measures == "逐条回访核查近三年警情" and late.responsible_person == "刘海"
