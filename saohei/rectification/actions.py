@@ -54,6 +54,7 @@ STEPS = {
     "send_back": Step(gettext_lazy("send back"), (TaskStatus.REPORTED,), TaskStatus.IN_PROGRESS),
     "sign_off": Step(gettext_lazy("sign off"), (TaskStatus.REPORTED,), TaskStatus.SIGNED_OFF),
     "reopen": Step(gettext_lazy("reopen"), (TaskStatus.SIGNED_OFF,), TaskStatus.REOPENED),
+    "edit": Step(gettext_lazy("change the task"), (*OPEN_STATUSES, TaskStatus.REPORTED), None),
     "deadline": Step(
         gettext_lazy("change the deadline"), (*OPEN_STATUSES, TaskStatus.REPORTED), None
     ),
@@ -474,4 +475,57 @@ def change_deadline(
         at=at,
         expected_version=expected_version,
         data={"from": old, "to": deadline},
+    )
+
+
+def edit_task(
+    task: Task,
+    user,
+    *,
+    measures: str,
+    responsible_unit: Unit,
+    responsible_person: str,
+    milestones: str = "",
+    at=None,
+    expected_version=None,
+) -> TaskEvent:
+    """The office corrects a task not yet signed off: measures, responsible unit and person,
+    milestones; what changed is kept in the task's history."""
+    if not supervises(user, task):
+        raise PermissionDenied(_("Only the campaign office changes a task."))
+    if not measures.strip():
+        raise RectificationError(_("Write the rectification measures."))
+    if not responsible_person.strip():
+        raise RectificationError(_("Name the person responsible for the task."))
+    _check_units(user, [responsible_unit])
+    new = {
+        "measures": measures.strip(),
+        "responsible_unit_id": responsible_unit.pk,
+        "responsible_person": responsible_person.strip(),
+        "milestones": milestones.strip(),
+    }
+    before = {name: getattr(task, name) for name in new}
+    changes = {k: [before[k], v] for k, v in new.items() if before[k] != v}
+    if not changes:
+        raise RectificationError(_("Nothing was changed."))
+
+    def apply(t):
+        for name, value in new.items():
+            setattr(t, name, value)
+        if "responsible_unit_id" in changes:
+            t.responsible_user = None  # the account belonged to the former unit
+            return [*new, "responsible_user"]
+        return list(new)
+
+    return _step(
+        task,
+        "edit",
+        user,
+        allowed=lambda t: True,
+        refused="",
+        apply=apply,
+        event=EventKind.EDITED,
+        at=at,
+        expected_version=expected_version,
+        data=changes,
     )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class InspectionKind(models.TextChoices):
     PATROL = "patrol", _("inspection tour")  # 巡察
-    SUPERVISION = "supervision", _("supervision")  # 督导
+    SUPERVISION = "supervision", _("supervision visit")  # 督导
     FOLLOW_UP = "follow_up", _("follow-up review")  # 回头看
 
 
@@ -23,6 +23,7 @@ class EventKind(models.TextChoices):
     SIGNED_OFF = "signed_off", _("signed off")
     REOPENED = "reopened", _("reopened")
     DEADLINE = "deadline", _("deadline changed")
+    EDITED = "edited", _("task changed")
 
 
 # The responsible unit still owes work on these: a task in one of them is overdue once its

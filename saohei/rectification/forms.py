@@ -102,6 +102,21 @@ class TaskForm(BootstrapMixin, forms.Form):
         return data
 
 
+class TaskEditForm(BootstrapMixin, forms.Form):
+    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"), queryset=Unit.objects.none()
+    )
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=50)
+    milestones = forms.CharField(
+        label=_("Milestones"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = _units(user)
+
+
 class ProgressForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label=_("What has been done"), widget=forms.Textarea(attrs={"rows": 3}))
     date = forms.DateField(label=_("Date"), widget=DateInput, required=False)

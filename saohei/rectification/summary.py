@@ -144,7 +144,8 @@ def unit_task_summary(
     - `on_time`: of those, the ones whose completion was reported (申请销号) on or before
       their deadline — a late sign-off by the office does not make the unit late;
     - `overdue`: counted tasks still in progress or reopened at the end of `end` whose
-      deadline is before `end` (the same tasks as overdue_tasks(end) for the unit);
+      deadline is before `end` (the same tasks as overdue_tasks(end) for the unit); for a
+      period not yet ended, before today;
     - `awaiting_sign_off`: counted tasks reported done and not yet signed off.
 
     `units`: Unit objects or ids to report on (each gets an entry, zeros when it has no
@@ -160,8 +161,10 @@ def unit_task_summary(
     rows = _counted(tasks, start, end).values(
         "responsible_unit_id", "status_then", "deadline_then", "done_at"
     )
+    # A period that has not ended yet: a task is late only once its deadline is past today.
+    late_from = min(end, timezone.localdate())
     for row in rows:
-        _add(result.setdefault(row["responsible_unit_id"], TaskSummary()), row, end)
+        _add(result.setdefault(row["responsible_unit_id"], TaskSummary()), row, late_from)
     return result
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/import/", ledger_views.task_import, name="task_import"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
     path("tasks/<int:pk>/step/<str:step>/", views.task_step, name="task_step"),
     path("tasks/<int:pk>/sign-off.docx", ledger_views.sign_off_form, name="task_sign_off_form"),

@@ -34,6 +34,7 @@ from .forms import (
     ReopenForm,
     SendBackForm,
     SignOffForm,
+    TaskEditForm,
     TaskForm,
 )
 from .models import Evidence, Inspection, Problem, ProblemCategory, Task
@@ -43,8 +44,13 @@ VIEW = "rectification.view_task"
 
 
 def _as_of(request):
-    day = parse_date(request.GET.get("as_of") or "")
-    return day or timezone.localdate()
+    """The day asked for (?as_of=YYYY-MM-DD), today when none or one still to come."""
+    today = timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("as_of") or "")
+    except ValueError:  # a date shaped but impossible, such as 2019-02-30
+        day = None
+    return min(day, today) if day else today
 
 
 def _refused(request, exc) -> None:
@@ -175,6 +181,34 @@ def task_create(request, pk):
     return render(request, "rectification/task_form.html", {"form": form, "problem": problem})
 
 
+@require_perm("rectification.change_task")
+def task_edit(request, pk):
+    task = get_object_or_404(
+        Task.objects.editable_by(request.user).select_related("problem__inspection"), pk=pk
+    )
+    initial = {
+        "measures": task.measures,
+        "responsible_unit": task.responsible_unit_id,
+        "responsible_person": task.responsible_person,
+        "milestones": task.milestones,
+    }
+    form = TaskEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.edit_task(task, request.user, **d, **_version(request))
+        except (actions.RectificationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The task was changed."))
+            return redirect("task_detail", pk=pk)
+    return render(
+        request,
+        "rectification/task_form.html",
+        {"form": form, "problem": task.problem, "task": task},
+    )
+
+
 # Tasks ----------------------------------------------------------------------------------------
 
 
@@ -245,6 +279,9 @@ def task_detail(request, pk):
             "can_send_back": supervises and task.status == TaskStatus.REPORTED,
             "can_reopen": supervises and task.status == TaskStatus.SIGNED_OFF,
             "can_reschedule": supervises and task.status != TaskStatus.SIGNED_OFF,
+            "can_edit": supervises
+            and task.status != TaskStatus.SIGNED_OFF
+            and user.has_perm("rectification.change_task"),
             "progress_form": ProgressForm(initial={"date": timezone.localdate()}),
             "sign_off_form": SignOffForm(),
             "send_back_form": SendBackForm(),
@@ -362,7 +399,11 @@ def completion_page(request):
     tasks = Task.objects.visible_to(user)
     by_unit = completion(tasks, as_of, by="unit")
     by_inspection = completion(tasks, as_of, by="inspection")
-    units = Unit.objects.filter(pk__in=list(by_unit)).order_by("kind", "sort_order", "name")
+    units = (
+        Unit.objects.visible_to(user)
+        .filter(pk__in=list(by_unit))
+        .order_by("kind", "sort_order", "name")
+    )
     inspections = Inspection.objects.visible_to(user).filter(pk__in=list(by_inspection))
     return render(
         request,

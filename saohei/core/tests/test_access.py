@@ -216,6 +216,7 @@ NOT_PAGES = {
     "problem_add": "POST, per inspection (saohei/rectification/tests/test_views.py)",
     "task_create": "per problem (saohei/rectification/tests/test_views.py)",
     "task_detail": "per task (saohei/rectification/tests/test_views.py)",
+    "task_edit": "per task (saohei/rectification/tests/test_views.py)",
     "task_progress": "POST, per task (saohei/rectification/tests/test_views.py)",
     "task_step": "POST, per task (saohei/rectification/tests/test_views.py)",
     "task_sign_off_form": "per task (saohei/rectification/tests/test_exports.py)",

@@ -267,3 +267,25 @@ def test_more_than_five_files_are_refused(client, portal):
     assert response.status_code == 400
     assert "最多上传5个文件" in response.content.decode()
     assert not Clue.objects.exists()
+
+
+def test_an_umbrella_report_is_seen_only_as_umbrella_clues_are(client, portal, personas):
+    photo = SimpleUploadedFile("a.jpg", jpeg_with_gps())
+    response = post_report(
+        client,
+        files=[photo],
+        category="umbrella",
+        umbrella="yes",
+        umbrella_who="区法院某法官",
+        umbrella_what="为孙大强打招呼、压案",
+    )
+    assert response.status_code == 200
+    clue = Clue.objects.get()
+    assert clue.category == "umbrella" and clue.attachments.count() == 1
+    assert "【涉嫌保护伞】区法院某法官" in clue.full_text
+    url = reverse("clue_detail", args=[clue.number])
+    client.force_login(personas[Role.OFFICE_STAFF])
+    assert client.get(url).status_code == 404
+    client.force_login(personas[Role.OFFICE_ADMIN])
+    page = client.get(url).content.decode()
+    assert 'data-testid="reporter-message-form"' in page and "区法院某法官" in page

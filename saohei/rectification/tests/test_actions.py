@@ -181,3 +181,29 @@ def test_problems_are_numbered_within_their_inspection(personas):
     office = personas[Role.OFFICE_STAFF]
     insp = inspection(office)
     assert [problem(office, insp).number for _ in range(3)] == [1, 2, 3]
+
+
+def test_office_changes_a_task_and_the_change_is_kept(setup, personas, units):
+    office, handler, t = setup
+    town = units[UnitKind.TOWNSHIP]
+    event = actions.edit_task(
+        t, office, measures="调整后的整改措施", responsible_unit=town, responsible_person="周建华"
+    )
+    t.refresh_from_db()
+    assert (t.measures, t.responsible_unit, t.responsible_person) == (
+        "调整后的整改措施",
+        town,
+        "周建华",
+    )
+    assert event.kind == EventKind.EDITED
+    assert event.data["responsible_unit_id"] == [units[UnitKind.POLICE].pk, town.pk]
+    with pytest.raises(actions.RectificationError, match="Nothing was changed"):
+        actions.edit_task(
+            t,
+            office,
+            measures="调整后的整改措施",
+            responsible_unit=town,
+            responsible_person="周建华",
+        )
+    with pytest.raises(PermissionDenied):
+        actions.edit_task(t, handler, measures="x", responsible_unit=town, responsible_person="y")

@@ -76,3 +76,24 @@ def test_steps(personas, data):
         f"/api/tasks/{t.pk}/step/", {"step": "sign_off", "text": "到位", "evidence_checked": True}
     )
     assert done.json()["status"] == TaskStatus.SIGNED_OFF
+
+
+def test_task_list_queries_do_not_grow_with_rows(personas, data, units):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = personas[Role.OFFICE_STAFF]
+    client = api(office)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/tasks/").status_code == 200
+            assert client.get("/api/problems/").status_code == 200
+        return len(ctx)
+
+    count()
+    few = count()
+    for n in range(8):
+        p = problem(office, data["inspection"], text=f"问题{n}", units=[units[UnitKind.COURT]])
+        task(office, p, units[UnitKind.COURT], D(2019, 7, 31))
+    assert count() == few

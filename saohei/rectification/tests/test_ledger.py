@@ -188,3 +188,23 @@ def test_exported_workbook_imports_back(setup, personas):
     exported.seek(0)
     result = import_task_ledger(exported, office)
     assert result.errors == [] and result.created == 3
+
+
+def test_import_page_lists_every_problem_and_writes_nothing(client, setup, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.SAOHEI_IMPORTS_IN_BACKGROUND = False
+    settings.LANGUAGE_CODE = "zh-hans"
+    office, insp, units = setup
+    rows = rows_for(insp, units)
+    rows[2][6] = "不存在的单位"
+    upload = SimpleUploadedFile("任务清单.xlsx", workbook(rows).getvalue())
+    client.force_login(office)
+    response = client.post(reverse("task_import"), {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert "第4行" in page and "不存在的单位" in page
+    assert not Task.objects.exists()
+    good = SimpleUploadedFile("任务清单.xlsx", workbook(rows_for(insp, units)).getvalue())
+    client.post(reverse("task_import"), {"file": good}, follow=True)
+    assert Task.objects.count() == 3

@@ -145,3 +145,24 @@ def test_past_summary_does_not_change_with_later_steps(tasks, personas):
     sign_off(tasks["c"], personas[Role.OFFICE_ADMIN], D(2019, 8, 6))
     after = unit_task_summary(D(2019, 6, 1), D(2019, 6, 30))
     assert before == after
+
+
+def test_a_period_not_yet_ended_counts_late_only_what_is_past_today(personas, units):
+    from django.utils import timezone
+
+    office = personas[Role.OFFICE_STAFF]
+    police = units[UnitKind.POLICE]
+    today = timezone.localdate()
+    prob = problem(office, inspection(office, day=today - datetime.timedelta(days=40)))
+    task(office, prob, police, today + datetime.timedelta(days=5), set_on=today)
+    task(
+        office,
+        prob,
+        police,
+        today - datetime.timedelta(days=2),
+        set_on=today - datetime.timedelta(days=30),
+    )
+    found = unit_task_summary(
+        today - datetime.timedelta(days=30), today + datetime.timedelta(days=30)
+    )
+    assert (found[police.pk].total, found[police.pk].overdue) == (2, 1)

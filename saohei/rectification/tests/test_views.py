@@ -338,3 +338,47 @@ def test_the_responsible_person_is_told_in_chinese(client, personas, units, sett
         follow=True,
     )
     assert "您是该整改任务的责任人，须由其他人审核销号。" in response.content.decode()
+
+
+def test_unit_sees_its_tasks_falling_due_on_its_todo_list(personas, units):
+    office = personas[Role.OFFICE_STAFF]
+    today = timezone.localdate()
+    from saohei.core.workdays import add_workdays
+
+    prob = problem(office, inspection(office, day=today - datetime.timedelta(days=30)))
+    soon = task(office, prob, units[UnitKind.POLICE], add_workdays(today, 3), set_on=today)
+    task(office, prob, units[UnitKind.POLICE], add_workdays(today, 20), set_on=today)
+    sections = {s.title: s for s in todo_for(personas[Role.UNIT_LEADER])}
+    due = sections["Rectification tasks due soon"]
+    assert [item.url for item in due.items] == [reverse("task_detail", args=[soon.pk])]
+    assert "Rectification tasks due soon" not in {
+        s.title for s in todo_for(personas[Role.DISCIPLINE])
+    }
+
+
+def test_completion_page_takes_no_day_to_come_and_no_impossible_date(client, personas, data):
+    client.force_login(personas[Role.OFFICE_STAFF])
+    for value in ("2999-01-01", "2019-02-30", "明天"):
+        response = client.get(reverse("rectification_completion") + f"?as_of={value}")
+        assert response.status_code == 200
+        assert timezone.localdate().strftime("%Y-%m-%d") in response.content.decode()
+
+
+def test_task_edit_page(client, personas, data, units):
+    late = data["late"]
+    client.force_login(personas[Role.HANDLER])
+    assert client.get(reverse("task_edit", args=[late.pk])).status_code == 403
+    client.force_login(personas[Role.OFFICE_STAFF])
+    assert client.get(reverse("task_edit", args=[late.pk])).status_code == 200
+    response = client.post(
+        reverse("task_edit", args=[late.pk]),
+        {
+            "measures": "逐条回访核查近三年警情",
+            "responsible_unit": units[UnitKind.POLICE].pk,
+            "responsible_person": "刘海",
+            "version": late.version,
+        },
+    )
+    assert response.url == reverse("task_detail", args=[late.pk])
+    late.refresh_from_db()
+    assert late.measures == "逐条回访核查近三年警情" and late.responsible_person == "刘海"
