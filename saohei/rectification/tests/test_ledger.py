@@ -208,3 +208,25 @@ def test_import_page_lists_every_problem_and_writes_nothing(client, setup, setti
     good = SimpleUploadedFile("任务清单.xlsx", workbook(rows_for(insp, units)).getvalue())
     client.post(reverse("task_import"), {"file": good}, follow=True)
     assert Task.objects.count() == 3
+
+
+def test_command_line_import(setup, tmp_path, personas):
+    """`manage.py import_ledger tasks FILE.xlsx`: the same import from the command line."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    office, insp, units = setup
+    path = tmp_path / "任务清单.xlsx"
+    path.write_bytes(workbook(rows_for(insp, units)).getvalue())
+    out = io.StringIO()
+    call_command("import_ledger", "tasks", str(path), user=office.username, stdout=out)
+    assert Task.objects.count() == 3 and "3" in out.getvalue()
+    bad = rows_for(insp, units)
+    bad[0][-1] = "2019-02-30"
+    path.write_bytes(workbook(bad).getvalue())
+    with pytest.raises(CommandError):
+        call_command(
+            "import_ledger", "tasks", str(path), user=office.username, stderr=io.StringIO()
+        )
+    assert Task.objects.count() == 3

@@ -2,7 +2,8 @@
 
 KIND is `clues` (the clue ledger, DESIGN §6, docs/ledger-format.md), `cases` (the case
 ledger, docs/case-ledger.md), `records` (the records ledger, 前科劣迹, docs/records-ledger.md)
-or `indicators` (the monthly indicator ledger, docs/indicator-ledger.md). Every problem is
+`indicators` (the monthly indicator ledger, docs/indicator-ledger.md), `tasks` (rectification
+tasks, docs/rectification.md), `publicity` or `funds` (docs/oversight.md). Every problem is
 printed, one per line, naming sheet, row and column, and the exit code is non-zero; nothing
 is written.
 """
@@ -17,7 +18,7 @@ from saohei.core.context import acting_as
 from saohei.orgs.choices import Role
 from saohei.orgs.models import User
 
-KINDS = ("clues", "cases", "records", "indicators")
+KINDS = ("clues", "cases", "records", "indicators", "tasks", "publicity", "funds")
 
 
 def _importer(kind: str):
@@ -52,6 +53,22 @@ def _importer(kind: str):
                 "replaced; %(skipped)s already held unchanged were skipped."
             ),
         )
+    if kind == "tasks":
+        from saohei.rectification.ledger import import_task_ledger
+
+        return (
+            import_task_ledger,
+            _("%(user)s may not import rectification tasks."),
+            _("Imported %(created)s tasks; %(skipped)s already held were skipped."),
+        )
+    if kind in ("publicity", "funds"):
+        from saohei.oversight.ledger import import_fund_ledger, import_publicity_ledger
+
+        return (
+            import_publicity_ledger if kind == "publicity" else import_fund_ledger,
+            _("%(user)s may not import this ledger."),
+            _("Imported %(created)s rows; %(skipped)s already held were skipped."),
+        )
     from saohei.clues.ledger import import_clue_ledger
 
     return (
@@ -65,7 +82,7 @@ class Command(BaseCommand):
     help = "Import a ledger from an .xlsx file: all rows or none; errors name row and column."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="which ledger: clues, cases, records or indicators")
+        parser.add_argument("kind", help="which ledger: " + ", ".join(KINDS))
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument(
             "--user",
