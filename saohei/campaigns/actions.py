@@ -45,8 +45,33 @@ def tag(drive: Drive, numbers: list[str], user) -> tuple[list[str], list[str]]:
     return sorted(clues), sorted(cases)
 
 
+def tag_publicity(drive: Drive, ids: list[int], user) -> int:
+    """Tag publicity activities (of those the user may read, held in the drive's period) to
+    the drive; returns how many."""
+    from saohei.oversight.models import PublicityActivity
+
+    found = list(
+        PublicityActivity.objects.visible_to(user).filter(
+            pk__in=ids, held_on__gte=drive.start, held_on__lte=drive.end
+        )
+    )
+    if len(found) != len(set(ids)):
+        raise TagError(_("Choose publicity activities held in the drive's period."))
+    with transaction.atomic():
+        Drive.objects.select_for_update().filter(pk=drive.pk).first()
+        drive.publicity.add(*found)
+        record(Action.UPDATE, drive, changes={"publicity_tagged": sorted(ids)}, user=user)
+    return len(found)
+
+
 def untag(drive: Drive, obj, user) -> None:
     with transaction.atomic():
         Drive.objects.select_for_update().filter(pk=drive.pk).first()
-        (drive.clues if isinstance(obj, Clue) else drive.cases).remove(obj)
-        record(Action.UPDATE, drive, changes={"untagged": obj.number}, user=user)
+        if isinstance(obj, Clue):
+            drive.clues.remove(obj)
+        elif isinstance(obj, Case):
+            drive.cases.remove(obj)
+        else:
+            drive.publicity.remove(obj)
+        label = getattr(obj, "number", None) or f"publicity {obj.pk}"
+        record(Action.UPDATE, drive, changes={"untagged": label}, user=user)

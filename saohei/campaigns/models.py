@@ -99,6 +99,12 @@ class Drive(TrackedModel):
     cases = models.ManyToManyField(
         "cases.Case", verbose_name=_("cases"), blank=True, related_name="drives"
     )
+    publicity = models.ManyToManyField(
+        "oversight.PublicityActivity",
+        verbose_name=_("publicity activities"),
+        blank=True,
+        related_name="drives",
+    )
 
     objects = CampaignQuerySet.as_manager()
 

@@ -217,8 +217,8 @@ def _work_done(drive, end: datetime.date) -> str:
     opened = cases.filter(opened_on__gte=drive.start).count()
     gang = cases.filter(kind__in=GANG_KINDS).count()
     closed = cases.filter(stage_then=Stage.CLOSED).count()
-    if not tagged and not cases.count():
-        return "尚未有线索或案件列入本次专项行动。"
+    if not tagged and not cases.count() and not drive.publicity.exists():
+        return "尚未有线索、案件或宣传活动列入本次专项行动。"
     text = f"列入本次专项行动的线索{tagged}件，其中行动期间受理{received}件；已办结{done}件"
     if tagged:
         text += f"，办结率{percent(done / tagged)}"
@@ -226,6 +226,16 @@ def _work_done(drive, end: datetime.date) -> str:
     if gang:
         text += f"，涉黑涉恶案件{gang}起"
     text += f"；已办结{closed}起。"
+    held = drive.publicity.filter(held_on__gte=drive.start, held_on__lte=end)
+    if held.exists():
+        from saohei.oversight.choices import KIND_MEASURES, PublicityKind
+
+        names = dict(PublicityKind.choices)
+        kinds = {}
+        for kind, quantity in held.values_list("kind", "quantity"):
+            kinds[kind] = kinds.get(kind, 0) + quantity
+        done = listing([f"{names[k]}{n}{KIND_MEASURES.get(k, '')}" for k, n in kinds.items()])
+        text += f"开展宣传活动{held.count()}次（{done}）。"
     return text
 
 

@@ -19,7 +19,7 @@ from saohei.core.decorators import require_perm
 from saohei.core.xlsx import attachment_response
 from saohei.reports.documents import DocumentError
 
-from .actions import TagError, tag, untag
+from .actions import TagError, tag, tag_publicity, untag
 from .forms import DriveForm, MeetingForm, RegulationForm, TagForm, TargetForm
 from .measures import Measure, drill_down
 from .models import Drive, Meeting, Regulation, Target
@@ -223,15 +223,22 @@ def drive_detail(request, pk):
             return HttpResponseBadRequest(
                 _("Only the campaign office tags clues and cases to a drive.")
             )
-        if request.POST.get("untag_clue") or request.POST.get("untag_case"):
-            from saohei.cases.models import Case
-            from saohei.clues.models import Clue
-
-            model, key = (
-                (Clue, "untag_clue") if request.POST.get("untag_clue") else (Case, "untag_case")
-            )
+        untagging = _untagging(request)
+        if untagging:
+            model, key = untagging
             obj = get_object_or_404(model.objects.visible_to(request.user), pk=request.POST[key])
             untag(drive, obj, request.user)
+            return redirect(drive)
+        if request.POST.getlist("publicity"):
+            try:
+                ids = [int(i) for i in request.POST.getlist("publicity")]
+                n = tag_publicity(drive, ids, request.user)
+            except (ValueError, TagError) as exc:
+                messages.error(
+                    request, str(exc) if isinstance(exc, TagError) else _("Bad request.")
+                )
+            else:
+                messages.success(request, _("Tagged %(n)s publicity activities.") % {"n": n})
             return redirect(drive)
         if form.is_valid():
             try:
@@ -257,12 +264,43 @@ def drive_detail(request, pk):
             "clues": drive.clues.visible_to(request.user)
             .select_related("assigned_unit")
             .order_by("-received_on"),
+            "publicity": drive.publicity.visible_to(request.user).select_related("unit"),
+            "publicity_to_tag": _publicity_to_tag(drive, request.user) if editable else [],
             "cases": drive.cases.visible_to(request.user)
             .select_related("handling_unit")
             .order_by("-opened_on"),
             "can_report": request.user.has_perm("campaigns.export_drive"),
         },
     )
+
+
+def _untagging(request):
+    from saohei.cases.models import Case
+    from saohei.clues.models import Clue
+    from saohei.oversight.models import PublicityActivity
+
+    for model, key in (
+        (Clue, "untag_clue"),
+        (Case, "untag_case"),
+        (PublicityActivity, "untag_publicity"),
+    ):
+        if request.POST.get(key, "").isdigit():
+            return model, key
+    return None
+
+
+def _publicity_to_tag(drive, user):
+    """Publicity held in the drive's period, by its units (all units when it lists none),
+    not yet tagged."""
+    from saohei.oversight.models import PublicityActivity
+
+    held = PublicityActivity.objects.visible_to(user).filter(
+        held_on__gte=drive.start, held_on__lte=drive.end
+    )
+    units = [u.pk for u in drive.units.all()]
+    if units:
+        held = held.filter(unit_id__in=units)
+    return held.exclude(drives=drive).select_related("unit").order_by("held_on")
 
 
 @require_perm("campaigns.add_drive")

@@ -195,3 +195,35 @@ def test_register_per_unit(client, personas, units):
     client.force_login(personas[Role.LEADER_VIEWER])
     assert "新司法解释" in client.get(reverse("campaigns_register")).content.decode()
     assert client.get(reverse("campaigns_meeting_new")).status_code == 403
+
+
+def test_tagging_publicity_to_a_drive(client, personas, units, drive):
+    """Publicity held in the drive's period by its units can be tagged; it then counts in the
+    drive report."""
+    from saohei.oversight import actions as oversight
+
+    police = units[UnitKind.POLICE]
+    held = oversight.record_publicity(
+        personas[Role.HANDLER], unit=police, held_on=TODAY() - datetime.timedelta(days=3),
+        kind="banner", quantity=30, text="",
+    )  # fmt: skip
+    before = oversight.record_publicity(
+        personas[Role.HANDLER], unit=police, held_on=drive.start - datetime.timedelta(days=1),
+        kind="leaflet", quantity=5, text="扫黑除恶 举报电话0459-12337",
+    )  # fmt: skip
+    client.force_login(personas[Role.OFFICE_STAFF])
+    page = client.get(drive.get_absolute_url()).content.decode()
+    form = page.split('data-testid="publicity-form"')[1].split("</form>")[0]
+    assert f'value="{held.pk}"' in form and f'value="{before.pk}"' not in form
+    # One held before the period refuses the whole choice.
+    client.post(drive.get_absolute_url(), {"publicity": [held.pk, before.pk]})
+    assert not drive.publicity.exists()
+    client.post(drive.get_absolute_url(), {"publicity": [held.pk]})
+    assert list(drive.publicity.all()) == [held]
+    response = client.get(reverse("campaigns_drive_report", args=[drive.pk]))
+    text = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs
+    )
+    assert "开展宣传活动1次（条幅30条）" in text
+    client.post(drive.get_absolute_url(), {"untag_publicity": held.pk})
+    assert not drive.publicity.exists()
