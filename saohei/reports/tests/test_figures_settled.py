@@ -138,3 +138,35 @@ def test_an_extension_decided_after_the_day_is_not_read_from_the_row(moved_after
     assert drill_down(day)[1] == sorted(
         [(still.pk, "2019-06-10"), (moved_after["moved"].pk, "2019-06-10")]
     )
+
+
+def test_extensions_before_and_after_the_day(moved_after, personas):
+    """A clue extended twice: by an approval before the day (its row then held the new
+    deadline, read from the row) and by one after it (the row changed since: looked up).
+    The figures agree with looking every clue up, for days before, between and after."""
+    still, police = moved_after["still"], personas[Role.HANDLER]
+    admin = personas[Role.OFFICE_ADMIN]
+
+    def extend(new_deadline, decided_on):
+        request = supervision.request_extension(still, police, workdays=5, reason="需补充调查")
+        supervision.decide_extension(request, admin, approve=True)
+        decided = timezone.make_aware(datetime.datetime.combine(decided_on, datetime.time(10)))
+        ExtensionRequest.objects.filter(pk=request.pk).update(
+            decided_at=decided, new_deadline=new_deadline
+        )
+        Clue.objects.filter(pk=still.pk).update(deadline=new_deadline)
+
+    extend(D(2019, 6, 20), D(2019, 6, 5))
+    extend(D(2019, 8, 30), D(2019, 7, 2))
+    days = [D(2019, 6, 15), D(2019, 6, 25), D(2019, 7, 1), D(2019, 7, 5)]
+    # Still's deadline: 20 June from 5 June on, 30 August from 2 July on.
+    expected_overdue = {D(2019, 6, 15): 1, D(2019, 6, 25): 2, D(2019, 7, 1): 2, D(2019, 7, 5): 0}
+    by_rows = {day: figures(day, Scope.everything()) for day in days}
+    lists = {day: drill_down(day) for day in days}
+    for day in days:
+        assert by_rows[day]["clues_overdue"] == expected_overdue[day], day
+    assert (still.pk, "2019-06-20") in lists[D(2019, 6, 25)][1]
+    everything_looked_up()
+    for day in days:
+        assert figures(day, Scope.everything()) == by_rows[day], day
+        assert drill_down(day) == lists[day], day
