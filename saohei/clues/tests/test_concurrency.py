@@ -78,3 +78,51 @@ def test_fifty_returns_without_a_version_one_wins(assigned, personas):
     assert len(won) == 1 and len(refused) == ATTEMPTS - 1, results
     assert Move.objects.filter(clue=assigned, action="return").count() == 1
     assert Clue.objects.get(pk=assigned.pk).status == Status.RECEIVED
+
+
+def test_fifty_answers_to_one_transfer_one_wins(assigned, personas):
+    """The same race on a transfer: fifty answers of the version read, one recorded."""
+    from saohei.transfers import actions as transfers
+    from saohei.transfers.actions import TransferError
+    from saohei.transfers.models import Transfer
+
+    office, discipline = personas[Role.OFFICE_STAFF], personas[Role.DISCIPLINE]
+    sent = transfers.send(
+        office, clue=assigned, to_unit=discipline.unit, kind="umbrella", reason="发现保护伞线索"
+    )
+    version = sent.version
+    results = race(
+        lambda i: transfers.answer(
+            Transfer(pk=sent.pk), discipline, text=f"第{i}份答复", expected_version=version
+        )
+    )
+    won = [r for r in results if isinstance(r, Transfer)]
+    lost = [r for r in results if isinstance(r, TransferError | WorkflowError)]
+    assert len(won) == 1 and len(lost) == ATTEMPTS - 1, results
+    answered = Transfer.objects.get(pk=sent.pk)
+    assert answered.answer == won[0].answer and answered.version == version + 1
+
+
+def test_fifty_stage_moves_of_one_case_one_wins(personas):
+    """And on a case: fifty moves to prosecution of the version read, one recorded."""
+    from saohei.cases import actions as cases
+    from saohei.cases.models import Case, StageMove
+    from saohei.cases.tests.factories import gang_case
+    from saohei.orgs.choices import UnitKind
+    from saohei.orgs.models import Unit
+
+    case = gang_case(personas, clues=0)
+    police = personas[Role.HANDLER]
+    procuratorate = Unit.objects.filter(
+        kind=UnitKind.PROCURATORATE, jurisdiction_id=police.unit.jurisdiction_id
+    ).first()
+    version = Case.objects.get(pk=case.pk).version
+    results = race(
+        lambda i: cases.move(
+            Case(pk=case.pk), "prosecute", police, unit=procuratorate, expected_version=version
+        )
+    )
+    won = [r for r in results if isinstance(r, StageMove)]
+    assert len(won) == 1, results
+    assert all(isinstance(r, Exception) for r in results if r not in won)
+    assert StageMove.objects.filter(case=case, to_stage="prosecution").count() == 1
