@@ -18,7 +18,7 @@ class ProgressField(serializers.Field):
 
     def to_representation(self, target):
         day = self.context.get("as_of") or timezone.localdate()
-        p = progress(target, day, path=False)
+        p = progress(target, day, whole_path=False)
         return {
             "as_of": day.isoformat(),
             "value": p.today.value,

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from saohei.clues.choices import Category
-from saohei.clues.forms import AttachmentForm
+from saohei.clues.forms import checked_attachment
 from saohei.core.forms import BootstrapMixin
 from saohei.orgs.models import Unit
 
@@ -18,7 +18,7 @@ class _UnitsOfJurisdiction:
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        units = Unit.objects.filter(jurisdiction_id__in=user.jurisdiction_ids)
+        units = Unit.objects.visible_to(user)
         if "units" in self.fields:
             self.fields["units"].queryset = units
         if "unit" in self.fields:
@@ -46,7 +46,7 @@ class _FileChecked:
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            return AttachmentForm.clean_file(self)  # the same size and type rules
+            return checked_attachment(upload)  # the same size and type rules
         return upload
 
 
@@ -72,12 +72,6 @@ class TargetForm(_UnitsOfJurisdiction, BootstrapMixin, forms.ModelForm):
                 "The path is drawn from the records from this day on; it may lie in the past."
             ),
         }
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.jurisdiction_id is None:
-            self.instance.jurisdiction_id = self.user.jurisdiction_ids[0]
-        return data
 
 
 class DriveForm(_UnitsOfJurisdiction, BootstrapMixin, forms.ModelForm):

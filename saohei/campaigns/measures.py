@@ -68,11 +68,12 @@ class Reading:
     by_unit: dict = field(default_factory=dict)
 
 
-def read(target, day: datetime.date) -> Reading:
-    """The target's measure on `day`, over its jurisdiction and, if it lists units, those
-    units only."""
+def read(target, day: datetime.date, unit_ids: set[int] | None = None) -> Reading:
+    """The target's measure on `day`, over its jurisdiction and, if it covers units, those
+    units only (`unit_ids`: target.unit_ids(), given when the caller reads several days)."""
     scope = Scope.everything([target.jurisdiction_id])
-    unit_ids = target.unit_ids()
+    if unit_ids is None:
+        unit_ids = target.unit_ids()
     measure = target.measure
     if measure in (Measure.OLD_OPEN_CLUES, Measure.OPEN_CLUES):
         clues = clues_as_of(scope.clues, day).filter(status_then__in=OPEN_CLUE_STATUSES)

@@ -73,12 +73,13 @@ def path_days(start: datetime.date, today: datetime.date) -> list[datetime.date]
     return sorted(days | set(pace_days(start, today)))
 
 
-def progress(target, today: datetime.date | None = None, *, path: bool = True) -> Progress:
-    """The target's progress on `today`; with path=False only the readings of the pace are
-    taken (the dashboard's and the briefing's flags), with the same pace and projection."""
+def progress(target, today: datetime.date | None = None, *, whole_path: bool = True) -> Progress:
+    """The target's progress on `today`; with whole_path=False only the readings of the pace
+    are taken (the dashboard's and the briefing's flags), with the same pace and projection."""
     today = today or timezone.localdate()
-    days = path_days(target.start, today) if path else pace_days(target.start, today)
-    readings = {day: read(target, day) for day in days}
+    days = path_days(target.start, today) if whole_path else pace_days(target.start, today)
+    units = target.unit_ids()  # once, not per reading
+    readings = {day: read(target, day, units) for day in days}
     path = [readings[day] for day in days]
     now = path[-1]
     goal = target.goal_value()
@@ -113,7 +114,7 @@ def at_risk(targets, today: datetime.date | None = None) -> list[Progress]:
     for target in targets:
         if target.start > today:
             continue
-        p = progress(target, today, path=False)
+        p = progress(target, today, whole_path=False)
         if p.will_miss:
             found.append(p)
     return found

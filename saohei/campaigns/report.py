@@ -168,10 +168,10 @@ def drive_blocks(drive, today: datetime.date | None = None) -> list[Block]:
         blocks.append(Block("body", "本次专项行动未设定量化目标。"))
     else:
         rows, behind = [], []
-        names = unit_names({u for t in targets for u in read(t, end).by_unit})
-        for target in targets:
+        done = [(t, progress(t, end)) for t in targets]
+        names = unit_names({u for _t, p in done for u in p.today.by_unit})
+        for target, p in done:
             start_value = read(target, max(target.start, drive.start)).value
-            p = progress(target, end)
             state = "已完成" if p.met else ("滞后" if p.will_miss else "按进度推进")
             rows.append(
                 [

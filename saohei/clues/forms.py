@@ -238,26 +238,31 @@ DeadlineRuleFormSet = forms.modelformset_factory(DeadlineRule, form=DeadlineRule
 IndustryFormSet = forms.modelformset_factory(Industry, form=IndustryForm, extra=1)
 
 
+def checked_attachment(upload):
+    """The size and type rules of every attached file (clues, rectification evidence, the
+    register of rules and meetings): the upload, or a ValidationError saying what to do."""
+    from django.conf import settings
+
+    limit = settings.SAOHEI_MAX_ATTACHMENT_MB
+    if upload.size > limit * 1024 * 1024:
+        raise forms.ValidationError(
+            _("%(name)s is %(size).1f MB; files up to %(limit)s MB are accepted.")
+            % {"name": upload.name, "size": upload.size / 1024 / 1024, "limit": limit}
+        )
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in settings.SAOHEI_ATTACHMENT_TYPES:
+        raise forms.ValidationError(
+            _("%(name)s: this kind of file is not accepted. Accepted: %(types)s.")
+            % {"name": upload.name, "types": "、".join(settings.SAOHEI_ATTACHMENT_TYPES)}
+        )
+    return upload
+
+
 class AttachmentForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("File"))
 
     def clean_file(self):
-        from django.conf import settings
-
-        upload = self.cleaned_data["file"]
-        limit = settings.SAOHEI_MAX_ATTACHMENT_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                _("%(name)s is %(size).1f MB; files up to %(limit)s MB are accepted.")
-                % {"name": upload.name, "size": upload.size / 1024 / 1024, "limit": limit}
-            )
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension not in settings.SAOHEI_ATTACHMENT_TYPES:
-            raise forms.ValidationError(
-                _("%(name)s: this kind of file is not accepted. Accepted: %(types)s.")
-                % {"name": upload.name, "types": "、".join(settings.SAOHEI_ATTACHMENT_TYPES)}
-            )
-        return upload
+        return checked_attachment(self.cleaned_data["file"])
 
 
 class LedgerUploadForm(BootstrapMixin, forms.Form):

@@ -61,7 +61,8 @@ def _files(root: Path) -> dict[str, dict]:
     found = {}
     if root.exists():
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as fh:  # in chunks: evidence files can be large
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
             found[path.relative_to(root).as_posix()] = {
                 "size": path.stat().st_size,
                 "sha256": digest,

@@ -215,8 +215,8 @@ def _step(
     name: str,
     user,
     *,
-    allowed: Callable[[Task], bool],
-    refused: str,
+    allowed: Callable[[Task], bool] | None = None,
+    refused: str = "",
     apply: Callable[[Task], list[str]] | None = None,
     event: str,
     reason: str = "",
@@ -227,7 +227,8 @@ def _step(
     step = STEPS[name]
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
-        if not allowed(locked):
+        # A rule that needs the locked row (the caller checked the rest before).
+        if allowed is not None and not allowed(locked):
             raise PermissionDenied(refused)
         if expected_version is not None and locked.version != expected_version:
             raise ConflictError(
@@ -373,8 +374,6 @@ def sign_off(
         task,
         "sign_off",
         user,
-        allowed=lambda t: True,
-        refused="",
         apply=apply,
         event=EventKind.SIGNED_OFF,
         reason=note,
@@ -396,8 +395,6 @@ def send_back(
         task,
         "send_back",
         user,
-        allowed=lambda t: True,
-        refused="",
         event=EventKind.SENT_BACK,
         reason=reason,
         at=at,
@@ -435,8 +432,6 @@ def reopen(
         task,
         "reopen",
         user,
-        allowed=lambda t: True,
-        refused="",
         apply=apply,
         event=EventKind.REOPENED,
         reason=reason,
@@ -467,8 +462,6 @@ def change_deadline(
         task,
         "deadline",
         user,
-        allowed=lambda t: True,
-        refused="",
         apply=apply,
         event=EventKind.DEADLINE,
         reason=reason,
@@ -521,8 +514,6 @@ def edit_task(
         task,
         "edit",
         user,
-        allowed=lambda t: True,
-        refused="",
         apply=apply,
         event=EventKind.EDITED,
         at=at,

@@ -32,3 +32,12 @@ OPEN_STATUSES = (TaskStatus.IN_PROGRESS, TaskStatus.REOPENED)
 
 # The five categories of the city inspection's feedback, seeded into ProblemCategory.
 DEFAULT_CATEGORIES = ("政治站位", "依法严惩", "综合治理", "深挖彻查", "组织领导")
+
+
+def ensure_default_categories() -> None:
+    """The five categories migration 0002 installs, again where a database emptied since
+    (a browser test's TransactionTestCase) needs them: the demo and its browser test."""
+    from .models import ProblemCategory
+
+    for order, name in enumerate(DEFAULT_CATEGORIES, start=1):
+        ProblemCategory.objects.get_or_create(name=name, defaults={"sort_order": order * 10})

@@ -18,7 +18,7 @@ from saohei.core.synthetic import chinese_name
 from saohei.orgs.models import Unit, User
 
 from . import actions
-from .choices import DEFAULT_CATEGORIES, InspectionKind
+from .choices import InspectionKind, ensure_default_categories
 from .models import Inspection, ProblemCategory
 
 D = datetime.date
@@ -174,10 +174,7 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
     if office is None or head is None:
         return {"rectification_tasks": 0}
     units = {u.short_name: u for u in Unit.objects.exclude(short_name="")}
-    # The five installed by migration 0002, again here: a test database emptied between
-    # tests (TransactionTestCase) has lost them.
-    for order, name in enumerate(DEFAULT_CATEGORIES, start=1):
-        ProblemCategory.objects.get_or_create(name=name, defaults={"sort_order": order * 10})
+    ensure_default_categories()
     categories = {c.name: c for c in ProblemCategory.objects.all()}
     inspection = actions.create_inspection(
         office, kind=InspectionKind.SUPERVISION, title=TITLE, inspecting_body=BODY,

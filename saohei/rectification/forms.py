@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from saohei.clues.forms import AttachmentForm, DateInput
+from saohei.clues.forms import DateInput, checked_attachment
 from saohei.core.forms import BootstrapMixin
 from saohei.core.workdays import add_workdays
 from saohei.orgs.models import Unit
@@ -125,11 +125,7 @@ class ProgressForm(BootstrapMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload:
-            checker = AttachmentForm(files={"file": upload})
-            if not checker.is_valid():
-                raise forms.ValidationError(checker.errors["file"])
-        return upload
+        return checked_attachment(upload) if upload else upload
 
 
 class SignOffForm(BootstrapMixin, forms.Form):

@@ -22,14 +22,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(db):
-    from saohei.rectification.choices import DEFAULT_CATEGORIES
-    from saohei.rectification.models import ProblemCategory
+    from saohei.rectification.choices import ensure_default_categories
 
     call_command("seed_demo", "--units-only", stdout=io.StringIO())
-    # The categories migration 0002 installs, again: a browser test run before this one
-    # (TransactionTestCase) emptied the tables.
-    for order, name in enumerate(DEFAULT_CATEGORIES, start=1):
-        ProblemCategory.objects.get_or_create(name=name, defaults={"sort_order": order * 10})
+    ensure_default_categories()  # a browser test run before this one emptied the tables
 
 
 def submit(page, form_selector):
