@@ -57,11 +57,13 @@ PARSER.add_argument("--transfers", type=int, default=None, help="default: 1 per 
 PARSER.add_argument("--repeat", type=int, default=3, help="timed runs (the best is shown)")
 PARSER.add_argument("--keep", action="store_true", help="keep the throw-away database")
 PARSER.add_argument("--reuse", metavar="DIR", help="time a database kept by --keep")
-ARGS = PARSER.parse_args()
-if ARGS.reuse:  # before bench_clues sets up Django on a new throw-away database
+# Parsed only when run as a script: bench/load/run.py imports the campaign generator below.
+ARGS = PARSER.parse_args() if __name__ == "__main__" else None
+if ARGS and ARGS.reuse:  # before bench_clues sets up Django on a new throw-away database
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(ARGS.reuse).resolve()}/bench.sqlite3"
     os.environ["SAOHEI_VAR_DIR"] = str(Path(ARGS.reuse).resolve())
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_clues as base  # noqa: E402  (sets up Django)
 from bench_clues import DAY_S, END, START, best_of, fmt, pad  # noqa: E402
 from django.conf import settings  # noqa: E402
