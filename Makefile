@@ -8,7 +8,7 @@ VENDOR := saohei/static/vendor
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test e2e lint test-postgres bench browser messages clean
+.PHONY: install demo test e2e lint test-postgres bench bench-load browser deploy-tools messages clean
 
 ## install: prepare .venv and the front-end assets; starts nothing
 install: $(VENV)/.installed $(VENDOR)/.installed
@@ -52,8 +52,16 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui poppler-utils >/dev/null; }
 
+## deploy-tools: nginx (apt; once) for the tests that run the shipped nginx sites in front of
+## gunicorn (tests/test_deploy.py); systemd-analyze comes with the base system
+deploy-tools:
+	@command -v nginx >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    nginx-light >/dev/null; }
+
 ## test: the whole suite (unit, property, end-to-end)
-test: install browser
+test: install browser deploy-tools
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 ## e2e: only the browser tests (they also run in `make test`)
@@ -61,7 +69,7 @@ e2e: install browser
 	$(BIN)/pytest -q -m e2e
 
 ## test-postgres: the whole suite against a throw-away PostgreSQL 15 server
-test-postgres: install browser
+test-postgres: install browser deploy-tools
 	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 lint: install
@@ -78,6 +86,12 @@ messages: install
 ## bench: every bench/bench_*.py (minutes; see bench/README.md), with the `bench` extras
 bench: install $(VENV)/.bench-installed
 	for b in bench/bench_*.py; do $(BIN)/python $$b; done
+
+## bench-load: 50 users on 100,000 clues through gunicorn, SQLite then PostgreSQL (bench/load/)
+bench-load: install
+	$(BIN)/python bench/load/run.py --db sqlite
+	bash .ci/with-postgres true  # installs the PostgreSQL 15 server if missing
+	$(BIN)/python bench/load/run.py --db postgres
 
 # The `bench` optional dependencies of pyproject.toml (Splink and DuckDB), as `.[bench]` would
 # add them, the project itself still not installed; `make test` does not need them.
