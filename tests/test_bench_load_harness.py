@@ -33,8 +33,8 @@ def test_the_load_harness_runs_every_kind_of_request_without_error(tmp_path):
         [
             sys.executable,
             str(ROOT / "bench" / "load" / "run.py"),
-            *("--db", "sqlite", "--clues", "400", "--users", "6", "--spawn-rate", "6"),
-            *("--time", "25s", "--think", "0.05-0.2", "--dir", str(tmp_path / "kept")),
+            *("--db", "sqlite", "--clues", "400", "--users", "4", "--spawn-rate", "4"),
+            *("--time", "30s", "--think", "0.05-0.2", "--dir", str(tmp_path / "kept")),
             *("--json", str(out)),
         ],
         cwd=ROOT,

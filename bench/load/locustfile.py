@@ -1,7 +1,8 @@
 """The load benchmark's workload (bench/load/run.py starts it; see bench/README.md).
 
 Each virtual user logs in through the login form (CSRF token from the page, a real session)
-as an account of its own, then works like its role does, one page every THINK seconds:
+as an account of its own, goes once through every task of its role, then works like its role
+does, one page every THINK seconds:
 
   office staff    clue list with filters, clue detail, search, dashboard, transfer list,
                   home (the to-do list)
@@ -62,6 +63,7 @@ class Staff(HttpUser):
 
     def on_start(self) -> None:
         self.username = PLAN["accounts"][self.kind][next(_next[self.kind])]
+        self.own = PLAN["own_clues"].get(self.username)
         page = self.client.get(LOGIN, name="login")
         token = TOKEN.search(page.text).group(1)
         with self.client.post(
@@ -76,6 +78,10 @@ class Staff(HttpUser):
             catch_response=True,
         ) as response:
             fail_unless_page(response)
+        # Once through every task of the role on arrival (a user opening their pages), so a
+        # short run has every kind of request; then the weighted mix.
+        for each in dict.fromkeys(self.tasks):
+            each(self)
 
     def page(self, url: str, name: str, **kw) -> str:
         with self.client.get(url, name=name, catch_response=True, **kw) as response:
@@ -135,10 +141,6 @@ class OfficeStaff(Staff):
 class Handler(Staff):
     weight = 5
     kind = "handler"
-
-    def on_start(self) -> None:
-        super().on_start()
-        self.own = PLAN["own_clues"][self.username]
 
     @task(3)
     def list_own(self):
