@@ -155,6 +155,10 @@ class AuditEntry(models.Model):
                     field = model._meta.get_field(key.removesuffix("_id"))
                 except Exception:  # a detail that is not a field (username, file, …)
                     field = None
+                # A detail named like a reverse relation (a task's "evidence") is not a field
+                # of the record: it has no label or choices of its own.
+                if field is not None and not field.concrete:
+                    field = None
                 if field is not None:
                     label, choices = field.verbose_name, dict(field.flatchoices)
             # Updates of a field are stored as [before, after]; other details as they are.

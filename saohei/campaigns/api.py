@@ -1,11 +1,14 @@
 """Targets (with today's value, pace and projection), drives and the register, read-only and
 scoped like the pages."""
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from saohei.cases.models import Case
+from saohei.clues.models import Clue
 from saohei.core.api import ScopedReadOnlyViewSet
 
 from .models import Drive, Meeting, Regulation, Target
@@ -96,7 +99,13 @@ class DriveViewSet(ScopedReadOnlyViewSet):
         return (
             super()
             .get_queryset()
-            .prefetch_related("units", "clues", "cases", "targets")
+            .prefetch_related(
+                "units",
+                # A drive's tags name only the clues and cases the reader may open.
+                Prefetch("clues", queryset=Clue.objects.visible_to(self.request.user)),
+                Prefetch("cases", queryset=Case.objects.visible_to(self.request.user)),
+                "targets",
+            )
             .order_by("pk")
         )
 

@@ -1,11 +1,13 @@
 """Case API: the same scoping, filters and stage steps as the pages."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from saohei.clues.models import Clue
 from saohei.orgs.models import Unit
 
 from . import actions
@@ -122,10 +124,18 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "number"
 
     def get_queryset(self):
+        user = self.request.user
         return (
-            Case.objects.visible_to(self.request.user)
+            Case.objects.visible_to(user)
             .select_related("handling_unit", "opening_unit", "protects")
-            .prefetch_related("charges", "clues", "suspects", "assets", "checks__responsible_unit")
+            .prefetch_related(
+                "charges",
+                # As on the case page: only the clues the reader may open are named.
+                Prefetch("clues", queryset=Clue.objects.visible_to(user)),
+                "suspects",
+                "assets",
+                "checks__responsible_unit",
+            )
         )
 
     @extend_schema(responses=StageMoveSerializer(many=True))

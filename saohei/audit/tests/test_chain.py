@@ -197,6 +197,17 @@ def test_details_read_as_sentences_for_people(units):
 
 
 @pytest.mark.django_db
+def test_a_detail_named_like_a_reverse_relation_reads_as_it_is(units, client, personas):
+    """A unit's detail "clues" names a relation of the unit, not a field: the log page and
+    its export (which once failed on it) show it under its own name."""
+    record(Action.UPDATE, units["police"], changes={"clues": 3})
+    entry = entries(action=Action.UPDATE, object_type="orgs.unit")[-1]
+    assert ("clues", "3") in entry.change_lines()
+    client.force_login(personas[Role.AUDITOR])
+    assert client.get("/audit/export/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_auditor_exports_the_filtered_log_and_the_export_is_logged(client, personas):
     import io
 
