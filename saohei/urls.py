@@ -18,7 +18,6 @@ urlpatterns = [
         auth_views.LoginView.as_view(
             authentication_form=LoginForm,
             redirect_authenticated_user=True,
-            extra_context={"oidc_enabled": settings.SAOHEI_OIDC_ENABLED},
         ),
         name="login",
     ),
@@ -65,6 +64,6 @@ urlpatterns = [
     path("api/", include("saohei.api")),
     path("admin/", admin.site.urls),
     # Single sign-on through OpenID Connect: only when SAOHEI_OIDC_ENABLED (off by default).
-    *([path("oidc/", include("mozilla_django_oidc.urls"))] if settings.SAOHEI_OIDC_ENABLED else []),
+    *([path("oidc/", include("saohei.orgs.oidc_urls"))] if settings.SAOHEI_OIDC_ENABLED else []),
     path("", include("saohei.core.urls")),
 ]

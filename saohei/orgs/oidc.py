@@ -18,10 +18,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from .choices import Role
 from .models import Unit, User
@@ -126,3 +130,18 @@ class SaoheiOIDCBackend(OIDCAuthenticationBackend):
             else:
                 request.session.pop(IDP_MFA_SESSION_KEY, None)
         return user
+
+
+class CallbackView(OIDCAuthenticationCallbackView):
+    """Back from the IdP: a refused sign-in returns to our login page and says why."""
+
+    def login_failure(self):
+        messages.error(
+            self.request,
+            _(
+                "Single sign-on was refused: your identity-platform account names no unit or "
+                "no valid role here. Ask the system administrator to check your unit and "
+                "roles there, or log in with your user name and password."
+            ),
+        )
+        return redirect("login")

@@ -136,6 +136,8 @@ NOT_PAGES = {
     "set_language": "POST only, language switch",
     "unlock_account": "POST only (tested in test_security)",
     "api-token": "POST only, token login (tested in test_api and test_two_factor)",
+    "oidc_authentication_init": "single sign-on, only with SAOHEI_OIDC_ENABLED (test_oidc)",
+    "oidc_authentication_callback": "single sign-on, only with SAOHEI_OIDC_ENABLED (test_oidc)",
     "otp_recovery_renew": "POST only (saohei/orgs/tests/test_two_factor.py)",
     "otp_reset": "POST only, security administrator (saohei/orgs/tests/test_two_factor.py)",
     "unit-detail": "detail route (tested in test_api)",
