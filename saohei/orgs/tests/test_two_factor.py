@@ -383,3 +383,35 @@ def test_force_login_in_other_tests_passes_the_second_factor(personas):
 def test_superuser_counts_as_a_required_role(client, units):
     root = make_user("root", is_superuser=True, is_staff=True)
     assert twofactor.requires_two_factor(root)
+
+
+def test_demo_accounts_of_required_roles_use_the_published_key(client):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", "--units-only", stdout=out)
+    assert "SAOH EIDE" in out.getvalue() and "demo_code" in out.getvalue()
+    assert "office_head" in out.getvalue().split("⚿")[0]
+    from saohei.orgs.models import User
+
+    head = User.objects.get(username="office_head")
+    assert TOTPDevice.objects.filter(user=head, confirmed=True).exists()
+    assert not TOTPDevice.objects.filter(user__username="police_bh").exists()
+    code = io.StringIO()
+    call_command("demo_code", stdout=code, stderr=io.StringIO())
+    from saohei.orgs.demo import DEMO_PASSWORD
+
+    client.post(reverse("login"), {"username": "office_head", "password": DEMO_PASSWORD})
+    assert client.get(HOME).url.startswith(VERIFY)
+    assert client.post(VERIFY, {"code": code.getvalue().strip()}).url == HOME
+    assert client.get(HOME).status_code == 200
+
+
+def test_demo_code_refuses_in_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo_code")
