@@ -415,3 +415,17 @@ def test_demo_code_refuses_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("demo_code")
+
+
+def test_reset_from_the_server_is_audited(personas):
+    import io
+
+    from django.core.management import call_command
+
+    user = personas[Role.SECURITY_ADMIN]
+    enrolled(user)
+    call_command("reset_two_factor", user.username, stdout=io.StringIO())
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    entry = AuditEntry.objects.filter(action=Action.OTP_RESET).get()
+    assert entry.actor_name == "manage.py reset_two_factor"
+    assert entry.object_id == str(user.pk)
