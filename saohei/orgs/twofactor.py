@@ -76,9 +76,15 @@ def must_verify(request) -> bool:
     user = request.user
     if not user.is_authenticated or request.session.get(IDP_MFA_SESSION_KEY):
         return False
-    if not (requires_two_factor(user) or request.session.get(HAS_DEVICE_SESSION_KEY)):
+    if requires_two_factor(user):
+        return not user.is_verified()
+    if not request.session.get(HAS_DEVICE_SESSION_KEY) or user.is_verified():
         return False
-    return not user.is_verified()
+    if not has_device(user):
+        # Optional, and the device was reset meanwhile: nothing is owed any more.
+        request.session.pop(HAS_DEVICE_SESSION_KEY, None)
+        return False
+    return True
 
 
 def remember_login_signal(sender, request, user, **kwargs) -> None:

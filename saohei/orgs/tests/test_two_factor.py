@@ -227,6 +227,10 @@ def test_optional_roles_are_not_forced_but_may_turn_it_on(client, personas):
     assert response.status_code == 302
     assert client.get(HOME).status_code == 200
 
+    # Reset (a lost phone): being optional, they are not pushed into enrolling again.
+    twofactor.reset_devices(user, by=personas[Role.SECURITY_ADMIN])
+    assert client.get(HOME).status_code == 200
+
 
 def test_enrolment_cannot_replace_a_device_before_verifying(client, personas):
     user = personas[Role.SECURITY_ADMIN]
