@@ -6,6 +6,7 @@ police, `other_personas["handler"]` for the same role in the second district.
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from saohei.orgs.choices import Role, UnitKind
 from saohei.orgs.models import Jurisdiction, Unit, User
@@ -46,6 +47,57 @@ def fast_password_hashing(request, settings):
     """Argon2 is slow by design; tests that are not about hashing use a fast hasher."""
     if "real_hasher" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark the client's session as past the second factor, the way django_otp.login does
+    after a right code (a confirmed device of the user's, its id in the session)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from saohei.orgs.twofactor import HAS_DEVICE_SESSION_KEY
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[HAS_DEVICE_SESSION_KEY] = True
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on_test_logins(request, monkeypatch):
+    """Two-factor login is on in tests as in production. A test that logs a user in with
+    `client.force_login` or `client.login` (page and API tests of every role) gets a session
+    that has also passed the second factor, as the user would after entering their code.
+    Tests of the second step itself are marked `otp_unverified` and see the raw session."""
+    if "otp_unverified" in request.keywords:
+        return
+    from saohei.orgs.twofactor import has_device, requires_two_factor
+
+    force_login, login = Client.force_login, Client.login
+
+    def needs(user) -> bool:
+        return requires_two_factor(user) or has_device(user)
+
+    def patched_force_login(self, user, backend=None):
+        force_login(self, user, backend)
+        if needs(user):
+            verify_second_factor(self, user)
+
+    def patched_login(self, **credentials):
+        done = login(self, **credentials)
+        if done:
+            from django.contrib.auth import SESSION_KEY
+
+            user = User.objects.get(pk=self.session[SESSION_KEY])
+            if needs(user):
+                verify_second_factor(self, user)
+        return done
+
+    monkeypatch.setattr(Client, "force_login", patched_force_login)
+    monkeypatch.setattr(Client, "login", patched_login)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
@@ -11,7 +10,7 @@ from saohei.clues.api import ClueViewSet
 from saohei.entities.api import MentionViewSet, PersonViewSet
 from saohei.intake.api import MessageViewSet as ReporterMessageViewSet
 from saohei.linkage.api import LinkSuggestionViewSet
-from saohei.orgs.api import UnitViewSet, me
+from saohei.orgs.api import UnitViewSet, me, obtain_token
 from saohei.oversight.api import (
     AllocationViewSet,
     PeriodViewSet,
@@ -52,7 +51,7 @@ urlpatterns = [
         SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]),
         name="api-schema",
     ),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", obtain_token, name="api-token"),
     path("me/", me, name="api-me"),
     path("stats/", stats, name="api-stats"),
     *router.urls,

@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "saohei.core",
     "saohei.orgs",
     "saohei.audit",
@@ -126,9 +129,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "saohei.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "saohei.core.middleware.SessionPolicyMiddleware",
+    "saohei.orgs.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -208,7 +213,44 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "saohei.core.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_SENSITIVE_PARAMETERS = ["password", "otp"]
+
+# Two-factor login (saohei.orgs.twofactor): compulsory for the office head, the clue custodian
+# and the three officers, optional for everyone else. The issuer names the account in the
+# authenticator app.
+OTP_TOTP_ISSUER = env.str("SAOHEI_OTP_ISSUER", default="扫黑除恶督办平台")
+# Wait 1, 2, 4, 8 … seconds after each wrong code (django-otp); the security policy's failure
+# limit then locks the second step for its cool-off period.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Single sign-on through OpenID Connect (mozilla-django-oidc), off unless SAOHEI_OIDC_ENABLED.
+# The IdP's claims name the user's unit (unit code) and roles (group names): see
+# saohei.orgs.oidc and docs/operations.md.
+SAOHEI_OIDC_ENABLED = env.bool("SAOHEI_OIDC_ENABLED", default=False)
+if SAOHEI_OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("saohei.orgs.oidc.SaoheiOIDCBackend")
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = _secret_from_env("OIDC_RP_CLIENT_SECRET") or ""
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+    OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+    if not OIDC_RP_CLIENT_SECRET and OIDC_RP_SIGN_ALGO.startswith("HS"):
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_SECRET is required with an HS* algorithm.")
+    # Which claims carry the username, the unit code and the role names.
+    SAOHEI_OIDC_USERNAME_CLAIM = env.str("SAOHEI_OIDC_USERNAME_CLAIM", default="preferred_username")
+    SAOHEI_OIDC_UNIT_CLAIM = env.str("SAOHEI_OIDC_UNIT_CLAIM", default="unit")
+    SAOHEI_OIDC_ROLES_CLAIM = env.str("SAOHEI_OIDC_ROLES_CLAIM", default="roles")
+    SAOHEI_OIDC_NAME_CLAIM = env.str("SAOHEI_OIDC_NAME_CLAIM", default="name")
+    # Whether a sign-in the IdP reports as multi-factor (an `amr` value listed here, e.g.
+    # "otp,hwk,mfa") stands for the local second factor. Empty (default): the required roles
+    # still give a local TOTP code after signing in through the IdP.
+    SAOHEI_OIDC_TRUSTED_AMR = env.list("SAOHEI_OIDC_TRUSTED_AMR", default=[])
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

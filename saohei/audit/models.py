@@ -30,6 +30,11 @@ class Action(models.TextChoices):
     READ_PROTECTED = "read_protected", _("protected field read")
     EXPORT = "export", _("export")
     DOWNLOAD = "download", _("download")
+    OTP_ENROLLED = "otp_enrolled", _("two-factor login set up")
+    OTP_FAILED = "otp_failed", _("wrong one-time code")
+    OTP_RECOVERY_USED = "otp_recovery_used", _("recovery code used")
+    OTP_CODES_RENEWED = "otp_codes_renewed", _("recovery codes renewed")
+    OTP_RESET = "otp_reset", _("two-factor login reset")
 
 
 DETAIL_LABELS = {
@@ -39,6 +44,11 @@ DETAIL_LABELS = {
     "username": _("user name"),
     "field": _("field"),
     "attempts_cleared": _("failed attempts cleared"),
+    "codes_left": _("recovery codes left"),
+    "recovery_codes": _("recovery codes issued"),
+    "devices_removed": _("devices removed"),
+    "kind": _("kind of code"),
+    "throttled": _("refused while throttled"),
 }
 
 

@@ -132,7 +132,11 @@ def last_login_summary(user) -> dict:
     notice someone trying their password (shown on their own home page)."""
     logins = AuditEntry.objects.filter(action=Action.LOGIN, actor=user).order_by("-id")
     previous = logins[1:2].first()  # [0] is the current session's login
-    failures = AuditEntry.objects.filter(action=Action.LOGIN_FAILED, actor_name=user.get_username())
+    # Wrong passwords for the user name, and wrong one-time codes after a right password.
+    failures = AuditEntry.objects.filter(
+        models.Q(action=Action.LOGIN_FAILED, actor_name=user.get_username())
+        | models.Q(action=Action.OTP_FAILED, actor=user)
+    )
     if previous is not None:
         failures = failures.filter(id__gt=previous.id)
     return {"previous": previous, "failures": failures.count()}

@@ -21,8 +21,10 @@ def locked_accounts() -> QuerySet[AccessAttempt]:
 def unlock(username: str) -> int:
     from saohei.audit.models import Action
     from saohei.audit.services import record
+    from saohei.orgs.twofactor import clear_throttling
 
     removed = reset(username=username)
+    clear_throttling(username)  # wrong one-time codes lock the second step too
     record(Action.UNLOCKED, changes={"username": username, "attempts_cleared": removed})
     return removed
 

@@ -50,7 +50,17 @@ def security_policy(request):
             form.save()
         messages.success(request, _("The security policy was saved."))
         return redirect("security_policy")
-    return render(request, "core/security_policy.html", {"form": form, "locked": locked_accounts()})
+    from saohei.orgs.twofactor import accounts_without_two_factor
+
+    return render(
+        request,
+        "core/security_policy.html",
+        {
+            "form": form,
+            "locked": locked_accounts(),
+            "two_factor_missing": accounts_without_two_factor(),
+        },
+    )
 
 
 @require_POST

@@ -10,9 +10,11 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import m2m_changed
 
         from .roles import guard_role_change, sync_role_groups
+        from .twofactor import remember_login_signal
 
         # Every migrate brings the role groups in line with ROLE_PERMISSIONS, so a new app's
         # permissions reach the right roles without a hand-written data migration.
@@ -22,3 +24,4 @@ class OrgsConfig(AppConfig):
             sender=get_user_model().groups.through,
             dispatch_uid="saohei.orgs.guard_role_change",
         )
+        user_logged_in.connect(remember_login_signal, dispatch_uid="saohei.orgs.two_factor")

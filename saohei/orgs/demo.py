@@ -17,6 +17,10 @@ from .choices import Role, UnitKind
 from .models import Jurisdiction, Unit, User
 
 DEMO_PASSWORD = "Saohei#2019"
+# The demo accounts whose role requires two-factor login share this published TOTP key, so a
+# newcomer adds it once to an authenticator app (or runs `manage.py demo_code`). Demo only:
+# real accounts enrol with a random key of their own.
+DEMO_TOTP_SECRET = "SAOHEIDEMOSAOHEIDEMOSAOHEIDEMOSA"
 
 CITY = ("油城市", "239900")
 DISTRICT = ("北湖区", "239901")
@@ -107,13 +111,36 @@ def seed(rng: random.Random, scale: int = 1) -> dict:
             user.save()
             user.groups.set([groups[r] for r in roles])
             created.append(user)
+        give_demo_authenticator(user)
     return {"district": district, "units": units, "accounts_created": len(created)}
 
 
+def demo_totp_key() -> str:
+    from base64 import b32decode
+
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def give_demo_authenticator(user: User) -> None:
+    """A confirmed authenticator with the published demo key, for the required roles."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .twofactor import requires_two_factor
+
+    user.__dict__.pop("roles", None)
+    if requires_two_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="demo", key=demo_totp_key(), confirmed=True)
+
+
 def account_table() -> list[tuple[str, str, str, str]]:
+    from .twofactor import requires_two_factor
+
     rows = []
     for username, _unit_key, _roles, _title in ACCOUNTS:
         user = User.objects.select_related("unit").filter(username=username).first()
         if user:
-            rows.append((username, user.full_name, str(user.unit), "、".join(user.role_labels)))
+            roles = "、".join(user.role_labels)
+            if requires_two_factor(user):
+                roles += " ⚿"
+            rows.append((username, user.full_name, str(user.unit), roles))
     return rows

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from saohei.clues.models import Clue
 from saohei.orgs.demo import DEMO_PASSWORD
 
+from .test_login import pass_second_factor
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -24,6 +26,7 @@ def as_user(page, live_server, username):
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
+    pass_second_factor(page, username)
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from saohei.core.navigation import items_for
 from saohei.orgs.choices import Role
 from saohei.orgs.roles import BUSINESS_ROLES
+from saohei.orgs.twofactor import REQUIRED_ROLES
 
 ALL = set(Role)
 CLUE_READERS = set(BUSINESS_ROLES)
@@ -24,6 +25,13 @@ PAGES = {
     "audit_log": ({Role.AUDITOR}, 403),
     "audit_export": ({Role.AUDITOR}, 403),
     "password_change": (ALL, None),
+    "two_factor": (ALL, None),
+    # A verified session is sent on from the code page; enrolment opens for those without a
+    # device (the required roles' personas have one); codes show only right after making them.
+    "otp_verify": (set(), 302),
+    "otp_enrol": (ALL - REQUIRED_ROLES, 302),
+    "otp_recovery_codes": (set(), 302),
+    "otp_recovery_download": (set(), 302),
     "admin:orgs_user_changelist": (ACCOUNT_MANAGERS, 302),
     "admin:orgs_unit_changelist": (ACCOUNT_MANAGERS, 302),
     "api-me": (ALL, None),
@@ -127,7 +135,11 @@ NOT_PAGES = {
     "password_change_done": "confirmation after a change",
     "set_language": "POST only, language switch",
     "unlock_account": "POST only (tested in test_security)",
-    "api-token": "POST only, token login (tested in test_api)",
+    "api-token": "POST only, token login (tested in test_api and test_two_factor)",
+    "oidc_authentication_init": "single sign-on, only with SAOHEI_OIDC_ENABLED (test_oidc)",
+    "oidc_authentication_callback": "single sign-on, only with SAOHEI_OIDC_ENABLED (test_oidc)",
+    "otp_recovery_renew": "POST only (saohei/orgs/tests/test_two_factor.py)",
+    "otp_reset": "POST only, security administrator (saohei/orgs/tests/test_two_factor.py)",
     "unit-detail": "detail route (tested in test_api)",
     "auditentry-detail": "detail route (tested in test_api)",
     "person_detail": "per person (saohei/entities/tests/test_persons.py)",

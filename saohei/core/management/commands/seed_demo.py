@@ -55,7 +55,7 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"… {module_name}")
                 outcomes[module_name] = import_module(module_name).seed(rng, scale) or {}
-        from saohei.orgs.demo import DEMO_PASSWORD, account_table
+        from saohei.orgs.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, account_table
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -64,6 +64,14 @@ class Command(BaseCommand):
         )
         for username, name, unit, roles in account_table():
             self.stdout.write(f"  {username:<20} {name:<6} {unit:<12} {roles}")
+        self.stdout.write(
+            _(
+                "Accounts marked ⚿ use two-factor login: add the demo key %(key)s to an "
+                "authenticator app (time-based, six digits), or run `python manage.py "
+                "demo_code` for the current code."
+            )
+            % {"key": " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, 32, 4))}
+        )
         candidates = outcomes.get("saohei.entities.demo", {}).get("candidate_list")
         if candidates:
             self.stdout.write(
