@@ -39,7 +39,9 @@ def answer(key: str, label: str) -> int | None:
 #   because the demo's inspection problems concern both police sub-bureaus, and units concerned
 #   with a problem see each other's tasks on it;
 # - the discipline commission sees the case and its transfer: the case has its 一案三查 check;
-# - targets and drives are the whole district's campaign: every member unit reads them.
+# - targets and drives are the whole district's campaign: every member unit reads them;
+# - the second district's security administrator may post the two-factor reset (an empty one
+#   is sent back with a message): accounts are reset system-wide, like the other officers'.
 ANSWERS: dict[str, dict] = {
     "api-me get": {"else": 200},
     "api-me post": {"else": 405},
@@ -459,6 +461,24 @@ ANSWERS: dict[str, dict] = {
     "organization_create post": {403: "FAR_ADMINS ADMINS far_leader_viewer leader", "else": 200},
     "organization_list get": {403: "FAR_ADMINS ADMINS", "else": 200},
     "organization_list post": {403: "FAR_ADMINS ADMINS", "else": 200},
+    "otp_enrol get": {
+        302: "FAR_ADMINS ADMINS custodian far_clue_custodian far_office_admin office_head",
+        "else": 200,
+    },
+    "otp_enrol post": {
+        302: "FAR_ADMINS ADMINS custodian far_clue_custodian far_office_admin office_head",
+        "else": 200,
+    },
+    "otp_recovery_codes get": {"else": 302},
+    "otp_recovery_codes post": {"else": 302},
+    "otp_recovery_download get": {"else": 302},
+    "otp_recovery_download post": {"else": 302},
+    "otp_recovery_renew get": {"else": 405},
+    "otp_recovery_renew post": {"else": 302},
+    "otp_reset get": {"else": 405},
+    "otp_reset post": {302: "far_security_admin secadmin", "else": 403},
+    "otp_verify get": {"else": 302},
+    "otp_verify post": {"else": 302},
     "password_change get": {"else": 200},
     "password_change post": {"else": 200},
     "password_change_done get": {"else": 200},
@@ -702,6 +722,8 @@ ANSWERS: dict[str, dict] = {
         404: "FAR_OFFICE far_discipline far_handler far_unit_leader other_unit",
         "else": 403,
     },
+    "two_factor get": {"else": 200},
+    "two_factor post": {"else": 200},
     "unit-detail delete": {"else": 403},
     "unit-detail get": {
         403: "auditor far_auditor far_security_admin secadmin",
