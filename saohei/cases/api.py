@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from saohei.core.schema import CONFLICT
 from saohei.orgs.models import Unit
 
 from . import actions
@@ -141,7 +142,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = self.get_object()
         return Response(OfficialSerializer(case.officials.all(), many=True).data)
 
-    @extend_schema(request=CaseStepSerializer, responses=CaseSerializer)
+    @extend_schema(request=CaseStepSerializer, responses={200: CaseSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def step(self, request, number=None):
         case = self.get_object()

@@ -1,12 +1,14 @@
 """Clue API: the same scoping, filters and workflow steps as the pages."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from saohei.core.schema import CONFLICT
 from saohei.orgs.models import Unit
 
 from . import actions
@@ -152,9 +154,10 @@ class ClueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             clue = actions.register(request.user, received_on=data.pop("received_on"), **data)
         except PermissionDenied:
             raise
-        except actions.WorkflowError as exc:
+        except DjangoValidationError as exc:
+            # Always a mapping of field to messages, as the schema's 400 says.
             raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
             ) from exc
         return Response(ClueSerializer(clue).data, status=status.HTTP_201_CREATED)
 
@@ -178,7 +181,7 @@ class ClueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         rows = clue.notices.select_related("unit", "issued_by", "answered_by")
         return Response(NoticeSerializer(rows, many=True).data)
 
-    @extend_schema(request=StepSerializer, responses=ClueSerializer)
+    @extend_schema(request=StepSerializer, responses={200: ClueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="step")
     def step(self, request, number=None):
         clue = self.get_object()
