@@ -506,8 +506,7 @@ def check_text(
     if publicity is None:
         publicity = reads_as_publicity(text, vocab)
     if publicity and not has_reporting_contact(text, vocab):
-        # An empty text has no last line: the finding is on line 1, never “line 0”.
-        last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
+        last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=0)
         findings.append(
             Finding(
                 line=last,
