@@ -130,14 +130,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(responses=StageMoveSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def moves(self, request, number=None):
         case = self.get_object()
         rows = case.moves.select_related("unit", "actor")
         return Response(StageMoveSerializer(rows, many=True).data)
 
     @extend_schema(responses=OfficialSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def officials(self, request, number=None):
         case = self.get_object()
         return Response(OfficialSerializer(case.officials.all(), many=True).data)

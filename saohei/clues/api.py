@@ -162,20 +162,20 @@ class ClueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ClueSerializer(clue).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=MoveSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def moves(self, request, number=None):
         clue = self.get_object()
         return Response(MoveSerializer(clue.moves.select_related("actor", "unit"), many=True).data)
 
     @extend_schema(responses=VerificationSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def verifications(self, request, number=None):
         clue = self.get_object()
         rows = clue.verifications.select_related("recorded_by")
         return Response(VerificationSerializer(rows, many=True).data)
 
     @extend_schema(responses=NoticeSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def notices(self, request, number=None):
         clue = self.get_object()
         rows = clue.notices.select_related("unit", "issued_by", "answered_by")

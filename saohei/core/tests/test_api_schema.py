@@ -89,3 +89,26 @@ def test_an_unknown_link_status_is_refused_in_chinese(personas):
     (message,) = response.json()["status"]
     assert "未知的状态" in message and "bogus" in message
     assert api.get("/api/link-suggestions/", {"status": "open"}).status_code == 200
+
+
+def test_a_clues_and_a_cases_lists_are_not_declared_paginated(schema):
+    """/api/cases/{number}/moves/ answered the whole list where the schema promised a page
+    ({count, results}); so did officials, and the clue's moves, notices and verifications."""
+    for path in (
+        "/api/cases/{number}/moves/",
+        "/api/cases/{number}/officials/",
+        "/api/clues/{number}/moves/",
+        "/api/clues/{number}/notices/",
+        "/api/clues/{number}/verifications/",
+    ):
+        body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert body["schema"]["type"] == "array", path
+
+
+@pytest.mark.django_db
+def test_a_cases_moves_are_the_list_the_schema_promises(personas):
+    case = gang_case(personas)
+    api = APIClient()
+    api.force_authenticate(personas[Role.OFFICE_STAFF])
+    moves = api.get(f"/api/cases/{case.number}/moves/").json()
+    assert isinstance(moves, list) and moves[0]["to_stage"] == "investigation"

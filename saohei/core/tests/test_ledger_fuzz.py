@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -164,13 +165,14 @@ def test_any_workbook_is_imported_whole_or_refused_in_chinese(kind, personas):
     def whole_or_refused(book):
         sheet, fh = book
         before = _row_counts()
-        result = import_ledger(fh, user)
+        with translation.override("zh-hans"):
+            result = import_ledger(fh, user)
+            texts = [str(error) for error in result.errors]
         event(f"{len(result.errors)} errors" if result.errors else f"{result.created} written")
         if result.errors:
             assert _row_counts() == before, "a refused file wrote rows"
-            for error in result.errors:
-                text = str(error)
-                assert _has_chinese(text), text
+            for error, text in zip(result.errors, texts, strict=True):
+                assert _has_chinese(error.message), text
                 if error.row:
                     assert f"工作表“{sheet}”" in text and f"第{error.row}行" in text, text
 
