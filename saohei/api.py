@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from saohei.audit.api import AuditEntryViewSet
@@ -45,6 +48,17 @@ router.register("drives", DriveViewSet, basename="drive")
 router.register("regulations", RegulationViewSet, basename="regulation")
 router.register("meetings", MeetingViewSet, basename="meeting")
 
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def not_found(request):
+    """An address under /api/ that names nothing (a malformed id, an unknown path) answers
+    the API's JSON 404, not the site's HTML page."""
+    raise NotFound
+
+
 urlpatterns = [
     path(
         "schema/",
@@ -55,4 +69,5 @@ urlpatterns = [
     path("me/", me, name="api-me"),
     path("stats/", stats, name="api-stats"),
     *router.urls,
+    re_path(r"^.*/$", not_found),
 ]

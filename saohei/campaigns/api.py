@@ -4,7 +4,13 @@ scoped like the pages."""
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 
 from saohei.cases.models import Case
@@ -59,6 +65,14 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
+AS_OF = OpenApiParameter(
+    "as_of", OpenApiTypes.DATE, description="the day of the progress (default: today)"
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF])
+)
 class TargetViewSet(ScopedReadOnlyViewSet):
     model = Target
     serializer_class = TargetSerializer

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from saohei.clues.models import Clue
+from saohei.core.schema import CONFLICT
 from saohei.orgs.models import Unit
 
 from . import actions
@@ -139,19 +140,19 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(responses=StageMoveSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def moves(self, request, number=None):
         case = self.get_object()
         rows = case.moves.select_related("unit", "actor")
         return Response(StageMoveSerializer(rows, many=True).data)
 
     @extend_schema(responses=OfficialSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def officials(self, request, number=None):
         case = self.get_object()
         return Response(OfficialSerializer(case.officials.all(), many=True).data)
 
-    @extend_schema(request=CaseStepSerializer, responses=CaseSerializer)
+    @extend_schema(request=CaseStepSerializer, responses={200: CaseSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def step(self, request, number=None):
         case = self.get_object()

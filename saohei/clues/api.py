@@ -1,12 +1,14 @@
 """Clue API: the same scoping, filters and workflow steps as the pages."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from saohei.core.schema import CONFLICT
 from saohei.orgs.models import Unit
 
 from . import actions
@@ -152,33 +154,34 @@ class ClueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             clue = actions.register(request.user, received_on=data.pop("received_on"), **data)
         except PermissionDenied:
             raise
-        except actions.WorkflowError as exc:
+        except DjangoValidationError as exc:
+            # Always a mapping of field to messages, as the schema's 400 says.
             raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
             ) from exc
         return Response(ClueSerializer(clue).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=MoveSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def moves(self, request, number=None):
         clue = self.get_object()
         return Response(MoveSerializer(clue.moves.select_related("actor", "unit"), many=True).data)
 
     @extend_schema(responses=VerificationSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def verifications(self, request, number=None):
         clue = self.get_object()
         rows = clue.verifications.select_related("recorded_by")
         return Response(VerificationSerializer(rows, many=True).data)
 
     @extend_schema(responses=NoticeSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole list, as the schema says
     def notices(self, request, number=None):
         clue = self.get_object()
         rows = clue.notices.select_related("unit", "issued_by", "answered_by")
         return Response(NoticeSerializer(rows, many=True).data)
 
-    @extend_schema(request=StepSerializer, responses=ClueSerializer)
+    @extend_schema(request=StepSerializer, responses={200: ClueSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="step")
     def step(self, request, number=None):
         clue = self.get_object()

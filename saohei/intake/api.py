@@ -1,5 +1,6 @@
 """Reporter messages, read-only, scoped like their clue: /api/reporter-messages/?clue=XS…"""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from saohei.core.api import ScopedReadOnlyViewSet
@@ -17,6 +18,11 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "clue", "kind", "text", "author", "answers", "attachments", "created_at"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("clue", str, description="the messages of this clue number")]
+    )
+)
 class MessageViewSet(ScopedReadOnlyViewSet):
     model = Message
     serializer_class = MessageSerializer

@@ -1,12 +1,19 @@
 """Link suggestions, read-only, scoped like the pages: a suggestion is listed to whoever sees
 both of its items."""
 
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 from saohei.core.api import ScopedReadOnlyViewSet
 
-from .models import LinkSuggestion, item_kind
+from .models import LinkStatus, LinkSuggestion, item_kind
 
 
 @extend_schema_field(
@@ -26,6 +33,13 @@ class LinkSuggestionSerializer(serializers.ModelSerializer):
         fields = ["id", "a", "b", "score", "reasons", "kinds", "status", "decided_at", "note"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=LinkStatus.values, description="only these")
+        ]
+    )
+)
 class LinkSuggestionViewSet(ScopedReadOnlyViewSet):
     model = LinkSuggestion
     serializer_class = LinkSuggestionSerializer
@@ -34,5 +48,9 @@ class LinkSuggestionViewSet(ScopedReadOnlyViewSet):
         qs = super().get_queryset().select_related("a_clue", "a_case", "b_clue", "b_case")
         status = self.request.query_params.get("status")
         if status:
+            if status not in LinkStatus.values:
+                message = _("Unknown status “%(value)s”: use one of %(choices)s.")
+                choices = "、".join(LinkStatus.values)
+                raise ValidationError({"status": [message % {"value": status, "choices": choices}]})
             qs = qs.filter(status=status)
         return qs.order_by("-score", "-id")

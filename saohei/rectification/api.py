@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from saohei.core.api import ScopedReadOnlyViewSet
+from saohei.core.schema import CONFLICT
 
 from . import actions
 from .filtersets import TaskFilterSet
@@ -103,7 +104,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             "problem__category", "responsible_unit"
         )
 
-    @extend_schema(request=TaskStepSerializer, responses=TaskSerializer)
+    @extend_schema(request=TaskStepSerializer, responses={200: TaskSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
         """Report progress or the task done (the responsible unit; files through the page),

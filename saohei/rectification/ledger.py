@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from saohei.audit.models import Action
 from saohei.audit.services import record
 from saohei.core.ledger_common import (
+    BAD,
     DAMAGED,
     MAX_BYTES,
     NOT_OPENED,
@@ -149,9 +150,10 @@ class _Checker(SheetChecker):
         concerned = []
         if CONCERNED in self.columns and raw(CONCERNED) is not None:
             text_units = self.text(line, CONCERNED, raw(CONCERNED))
-            for name in re.split(r"[、，,；;\s]+", text_units or ""):
-                if name:
-                    concerned.append(self.unit(line, CONCERNED, name))
+            if text_units is not BAD:  # too long: its error is recorded, no names to read
+                for name in re.split(r"[、，,；;\s]+", text_units or ""):
+                    if name:
+                        concerned.append(self.unit(line, CONCERNED, name))
         if len(self.errors) > before:
             return None
         if deadline < inspection.date:

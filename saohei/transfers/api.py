@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from saohei.cases.models import Case
 from saohei.clues.models import Clue
+from saohei.core.schema import CONFLICT
 from saohei.orgs.models import Unit
 
 from . import actions
@@ -132,7 +133,9 @@ class TransferViewSet(viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=TransferStepSerializer, responses=TransferSerializer)
+    @extend_schema(
+        request=TransferStepSerializer, responses={200: TransferSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def step(self, request, number=None):
         transfer = self.get_object()

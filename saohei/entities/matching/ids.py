@@ -50,9 +50,9 @@ def parse_id(value: str | None) -> IdInfo | None:
     allowed); None when it is not 15 or 18 characters of the right kind at all."""
     text = normalize_id_number(value or "")
     converted = False
-    if re.fullmatch(r"\d{15}", text):
+    if re.fullmatch(r"[0-9]{15}", text):
         text, converted = to18(text), True
-    elif not re.fullmatch(r"\d{17}[\dX]", text):
+    elif not re.fullmatch(r"[0-9]{17}[0-9X]", text):
         return None
     try:
         birth = datetime.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

@@ -123,7 +123,9 @@ def fold_name(name: str) -> str:
     # Character by character: names are not phrases, and phrase conversion could change a
     # character by its neighbour's meaning.
     text = "".join(_t2s(c) if ord(c) > 0x2E80 else c for c in text)
-    return text.translate(VARIANTS).lower()
+    # Normalised again: taking out dots and spaces can bring accents together out of order,
+    # and the folded form of a folded name must be itself.
+    return unicodedata.normalize("NFKC", text.translate(VARIANTS).lower())
 
 
 def split_name(folded: str) -> tuple[str, str]:

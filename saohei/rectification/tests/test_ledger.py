@@ -230,3 +230,21 @@ def test_command_line_import(setup, tmp_path, personas):
             "import_ledger", "tasks", str(path), user=office.username, stderr=io.StringIO()
         )
     assert Task.objects.count() == 3
+
+
+def test_too_long_a_list_of_units_concerned_is_named_not_a_crash(setup):
+    """The ledger property test (core/tests/test_ledger_fuzz.py) found a TypeError: a 涉及单位
+    cell past its 500 characters was split as if it were read."""
+    from saohei.rectification.ledger import CONCERNED
+
+    office, insp, units = setup
+    row = rows_for(insp, units)[0]
+    result = import_task_ledger(
+        workbook([[*row, "、".join([units[UnitKind.POLICE].name] * 80)]], [*HEADERS, CONCERNED]),
+        office,
+    )
+    assert [e.code for e in result.errors] == ["too_long"]
+    with translation.override("zh-hans"):
+        message = str(result.errors[0])
+    assert "涉及单位" in message and "第2行" in message
+    assert not Task.objects.exists()
