@@ -2,6 +2,7 @@
 their process still runs (the kill itself is in test_crash.py)."""
 
 import pytest
+from django.utils import translation
 
 from saohei.core import jobs
 from saohei.core.models import ImportJob
@@ -26,12 +27,13 @@ def test_a_running_job_nobody_holds_is_marked_not_imported(personas, tmp_path):
     done.refresh_from_db()
 
     shown = list(ImportJob.objects.filter(pk__in=[alive.pk, dead.pk, done.pk]).order_by("pk"))
-    jobs.settle_abandoned(shown)
+    with translation.override("zh-hans"):
+        jobs.settle_abandoned(shown)
 
     assert [j.state for j in shown] == ["running", "failed", "done"]
     states = dict(ImportJob.objects.values_list("pk", "state"))
     assert (states[alive.pk], states[dead.pk], states[done.pk]) == ("running", "failed", "done")
-    assert "nothing of this file was written" in ImportJob.objects.get(pk=dead.pk).errors[0].lower()
+    assert "服务器被停止或重启" in ImportJob.objects.get(pk=dead.pk).errors[0]
     assert not (tmp_path / "jobs" / f"{dead.pk}.upload").exists()
     jobs._release(alive.pk, lock)
 
