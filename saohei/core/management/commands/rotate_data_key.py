@@ -46,7 +46,8 @@ def _stale_ids(model, after, current: str, cipher: str) -> tuple[list, object]:
     pk = quote(meta.pk.column)
     where, params = ("", []) if after is None else (f"WHERE {pk} > %s", [after])
     sql = (
-        f"SELECT {pk}, {', '.join(quote(c) for c in columns)} FROM {quote(meta.db_table)} "  # noqa: S608 (names from the models)
+        f"SELECT {', '.join(quote(c) for c in [meta.pk.column, *columns])} "  # noqa: S608 (names from the models)
+        f"FROM {quote(meta.db_table)} "
         f"{where} ORDER BY {pk} LIMIT {BATCH}"
     )
     with connection.cursor() as cursor:
@@ -55,7 +56,9 @@ def _stale_ids(model, after, current: str, cipher: str) -> tuple[list, object]:
     stale = [
         row[0]
         for row in rows
-        if any(value and value.split(":", 3)[1:3] != [cipher, current] for value in row[1:])
+        # A blind index over a plain field says nothing of its key: always recomputed.
+        if not columns
+        or any(value and value.split(":", 3)[1:3] != [cipher, current] for value in row[1:])
     ]
     return stale, rows[-1][0] if rows else None
 
