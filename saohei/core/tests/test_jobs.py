@@ -48,3 +48,17 @@ def test_a_job_that_finished_meanwhile_keeps_its_outcome(personas):
 
     assert seen.state == ImportJob.State.DONE and seen.created == 3
     assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.DONE
+
+
+def test_a_lock_held_for_a_job_of_the_same_number_elsewhere_is_left_to_it(personas, tmp_path):
+    """Another database sharing the folder (the suite's workers) may run a job numbered alike."""
+    job, lock = jobs.start_job("clues", "a.xlsx", personas[Role.OFFICE_ADMIN])
+    theirs = jobs._hold(job.pk + 1)
+
+    ours = jobs._hold(job.pk + 1)  # not refused, not waiting: a file of its own
+    jobs._release(job.pk + 1, theirs)  # theirs ends: our lock file stays
+
+    assert jobs._owner_alive(job.pk + 1)
+    jobs._release(job.pk + 1, ours)
+    assert not jobs._owner_alive(job.pk + 1)
+    jobs._release(job.pk, lock)
