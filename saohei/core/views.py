@@ -79,10 +79,11 @@ def import_job(request, pk):
     """Progress and outcome of an import, for the user who started it (polled by htmx)."""
     from django.shortcuts import get_object_or_404
 
-    from .jobs import read_progress
+    from .jobs import read_progress, settle_abandoned
     from .models import ImportJob
 
     job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
+    settle_abandoned([job])
     progress = read_progress(job.pk)
     percent = int(100 * progress["done"] / progress["total"]) if progress["total"] else 0
     template = (

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from saohei.core.decorators import require_perm
-from saohei.core.jobs import read_progress, run_import
+from saohei.core.jobs import read_progress, run_import, settle_abandoned, start_job
 from saohei.core.models import ImportJob
 from saohei.core.paging import page_of
 from saohei.core.xlsx import attachment_response
@@ -45,9 +45,7 @@ def batch_upload(request):
     form = CandidateListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload, title = form.cleaned_data["file"], form.cleaned_data["title"]
-        job = ImportJob.objects.create(
-            kind=JOB_KIND, file_name=upload.name[:200], user=request.user
-        )
+        job, lock = start_job(JOB_KIND, upload.name, request.user)
 
         def importer(fh, user, progress):
             batch, read = screen_list(
@@ -56,15 +54,17 @@ def batch_upload(request):
             read.created = len(read.rows or [])
             return read
 
-        run_import(job, upload, importer)
+        run_import(job, lock, upload, importer)
         return redirect("vetting_progress", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user, kind=JOB_KIND)[:10]
+    jobs = list(ImportJob.objects.filter(user=request.user, kind=JOB_KIND)[:10])
+    settle_abandoned(jobs)
     return render(request, "vetting/upload.html", {"form": form, "jobs": jobs})
 
 
 @require_perm("vetting.add_batch")
 def batch_progress(request, pk):
     job = get_object_or_404(ImportJob.objects.filter(user=request.user, kind=JOB_KIND), pk=pk)
+    settle_abandoned([job])
     if job.state == ImportJob.State.DONE:
         batch = Batch.objects.visible_to(request.user).filter(job=job).first()
         if batch is not None:
