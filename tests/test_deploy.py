@@ -55,7 +55,14 @@ def site(tmp_path_factory):
     keys.mkdir()
     (keys / "secret_key").write_text(secrets.token_urlsafe(50))
     (keys / "data_key").write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAOHEI_", "DATABASE_"))}
+    # Not the test run's own settings, nor the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (set in
+    # tests/e2e/conftest.py for the whole run), which a deployment must not carry and the
+    # deployment check refuses.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SAOHEI_", "DATABASE_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(env_file(DEPLOY / "saohei.env"))
     env.update(
         {
