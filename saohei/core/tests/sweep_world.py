@@ -1,6 +1,6 @@
 """The world the access sweep walks: the demo district (北湖区) with every kind of record, a
 second district (南郊区) with an account for every role and no records, and the arguments that
-fill every route's placeholders with real records of the demo district.
+fill every route's path parameters with real records of the demo district.
 
 Records are picked where the first district's police sub-bureau (北湖分局, the accounts
 police_bh and police_bh_chief) is the unit that works them, so the same route is asked of the

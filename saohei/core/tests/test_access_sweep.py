@@ -39,7 +39,7 @@ def _url(name: str, arguments: dict[str, dict]) -> str:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch as missing:
         raise AssertionError(
-            f"{name}: no record in sweep_world.route_arguments fills its placeholders"
+            f"{name}: no record in sweep_world.route_arguments fills its path parameters"
         ) from missing
 
 
