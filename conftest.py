@@ -49,6 +49,16 @@ def fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def cache_of_this_test(settings):
+    """Each test its own empty cache, in memory: the files of var/cache are shared by the
+    test processes and outlive a test, whose users and ids the next test makes anew."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 def verify_second_factor(client, user) -> None:
     """Mark the client's session as past the second factor, the way django_otp.login does
     after a right code (a confirmed device of the user's, its id in the session)."""

@@ -145,6 +145,8 @@ def read_stats(prefix: Path) -> dict[str, dict]:
     with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             name = "all" if row["Name"] == "Aggregated" else row["Name"]
+            if not int(row["Request Count"]):
+                continue  # none since the figures were reset (the logins: all on arrival)
             kinds[name] = {
                 "requests": int(row["Request Count"]),
                 "errors": int(row["Failure Count"]),
@@ -198,7 +200,8 @@ def main() -> int:
         "--count-arrival",
         action="store_true",
         help="count the arrival (logins and first pages) too; by default locust's figures are"
-        " reset once every user has arrived, and the steady mix is what is reported",
+        " reset once every user has logged in and been once through its pages, and the steady"
+        " mix is what is reported",
     )
     parser.add_argument("--time", default="60s", help="locust's --run-time: 60s, 5m, …")
     parser.add_argument(
@@ -275,10 +278,14 @@ def main() -> int:
                 *(str(BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--csv", str(prefix)),
                 *f"--headless -u {args.users + 1} -r {args.spawn_rate} -t {args.time}".split(),
                 *f"--host {host} --only-summary --stop-timeout 10 --loglevel WARNING".split(),
-                *([] if args.count_arrival else ["--reset-stats"]),
             ],
             cwd=ROOT,
-            env={**env, "SAOHEI_LOAD_PLAN": str(plan), "SAOHEI_LOAD_THINK": args.think},
+            env={
+                **env,
+                "SAOHEI_LOAD_PLAN": str(plan),
+                "SAOHEI_LOAD_THINK": args.think,
+                "SAOHEI_LOAD_RESET_AFTER": "0" if args.count_arrival else str(args.users),
+            },
             capture_output=True,
             text=True,
         )

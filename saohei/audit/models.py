@@ -123,6 +123,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["-id"]
         default_permissions = ("view",)
+        # A user's latest entry: when they last changed anything (saohei.core.recent), on
+        # every page.
+        indexes = [models.Index(fields=["actor", "at"], name="audit_actor_at")]
 
     def __str__(self):
         return f"#{self.id} {self.action} {self.object_type} {self.object_id}"

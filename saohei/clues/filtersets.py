@@ -9,12 +9,22 @@ from .models import Clue
 
 
 class ClueFilterSet(django_filters.FilterSet):
-    """One filter for the clue list page, the API and the ledger export."""
+    """One filter for the clue list page, the API and the ledger export.
+
+    The choice filters are not DISTINCT (django-filter's default for them): they read
+    columns of the clue itself, so no row can come twice, and DISTINCT made SQLite sort every
+    matching clue's id before the first page (the list's lookups read an index in order)."""
 
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("Category"))
-    source = django_filters.MultipleChoiceFilter(choices=Source.choices, label=_("Source"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, distinct=False, label=_("Status")
+    )
+    category = django_filters.MultipleChoiceFilter(
+        choices=Category.choices, distinct=False, label=_("Category")
+    )
+    source = django_filters.MultipleChoiceFilter(
+        choices=Source.choices, distinct=False, label=_("Source")
+    )
     unit = django_filters.ModelChoiceFilter(
         field_name="assigned_unit",
         queryset=lambda request: (

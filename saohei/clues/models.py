@@ -170,16 +170,36 @@ class Clue(TrackedModel):
             ("import_clue", _("Can import the clue ledger")),
         ]
         indexes = [
-            models.Index(fields=["assigned_unit", "status"]),
+            # A unit's clues by status: its to-do (counted on every page, the first few by
+            # deadline) read from the index alone, the umbrella check included (a unit with
+            # 17,000 clues being verified: 26 ms → 4 ms on SQLite).
+            models.Index(
+                fields=["assigned_unit", "status", "deadline", "received_on", "category"],
+                name="clues_clue_unit_status",
+            ),
             # The filtered list's first page (bench/bench_clues.py: 474 ms → 73 ms at 1M).
             # The unfiltered list of an office: ids in date order without reading rows.
             models.Index(
                 fields=["jurisdiction", "received_on", "number", "category"],
                 name="clues_clue_juris_recv",
             ),
+            # The list filtered by status (and category): its page of ids in date order and
+            # its count read from the index alone, whoever asks (the columns of the office's
+            # and of a unit's scope are in it). Status alone, 40,000 of 100,000 clues: page
+            # 111 → 9 ms; a unit's, 17,000: 60 → 8 ms (SQLite; bench/load).
             models.Index(
-                fields=["status", "category", "received_on", "number"],
-                name="clues_clue_status_cat_recv",
+                fields=[
+                    *("status", "received_on", "number"),
+                    *("jurisdiction", "category", "assigned_unit", "registering_unit"),
+                ],
+                name="clues_clue_status_recv",
+            ),
+            models.Index(
+                fields=[
+                    *("status", "category", "received_on", "number"),
+                    *("jurisdiction", "assigned_unit", "registering_unit"),
+                ],
+                name="clues_clue_status_cat_scope",
             ),
             # The figures' pass over the clues in id order (saohei.reports.figures): every
             # column it reads, the state on the row included, so it reads this instead of

@@ -71,6 +71,9 @@ class Scope:
     transfers: QuerySet
     units: QuerySet
     values: QuerySet  # monthly indicators (MonthlyValue)
+    # Names the records for figures kept a short while (the dashboard): the same key, the
+    # same records; two users with one key share them.
+    key: str = "all"
 
     @classmethod
     def everything(cls, jurisdiction_ids=None) -> Scope:
@@ -91,6 +94,7 @@ class Scope:
                 scope.transfers.filter(jurisdiction_id__in=jurisdiction_ids),
                 scope.units.filter(jurisdiction_id__in=jurisdiction_ids),
                 scope.values.filter(unit__jurisdiction_id__in=jurisdiction_ids),
+                key="jurisdictions:" + ",".join(str(i) for i in sorted(jurisdiction_ids)),
             )
         return scope
 
@@ -106,6 +110,7 @@ class Scope:
             Transfer.objects.visible_to(user),
             Unit.objects.visible_to(user),
             MonthlyValue.objects.visible_to(user),
+            key=f"user:{user.pk}",  # what a unit's user sees is theirs alone
         )
 
 

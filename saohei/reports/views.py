@@ -14,6 +14,7 @@ from saohei.clues.choices import Category, Source, Status
 from saohei.clues.models import Clue
 from saohei.core.decorators import require_perm
 from saohei.core.paging import page_of
+from saohei.core.recent import recent
 
 from .figures import (
     OFFICE_ROLES,
@@ -71,10 +72,22 @@ def _percent(value):
     return None if value is None else round(value * 100, 1)
 
 
+# How old the dashboard's figures may be (saohei.core.recent): what others record shows within
+# this time, what the reader records at once; the page says when they were counted. The API,
+# the tables, the briefing and the bulletin count afresh.
+FIGURES_SECONDS = 60
+
+
 @require_perm("clues.view_clue")
 def dashboard(request):
     as_of, start = _period(request)
-    f = figures(as_of, Scope.for_user(request.user), start=start)
+    scope = Scope.for_user(request.user)
+    f, counted = recent(
+        f"figures:{scope.key}:{as_of}:{start}",
+        lambda: figures(as_of, scope, start=start),
+        user=request.user,
+        seconds=FIGURES_SECONDS,
+    )
     query = f"as_of={as_of.isoformat()}" + (f"&start={start.isoformat()}" if start else "")
     labels = {
         "source": dict(Source.choices),
@@ -112,6 +125,7 @@ def dashboard(request):
         "reports/dashboard.html",
         {
             "f": f,
+            "counted_at": datetime.datetime.fromtimestamp(counted, tz=datetime.UTC),
             "as_of": as_of,
             "start": start,
             "query": query,
