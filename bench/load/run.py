@@ -3,7 +3,7 @@ through gunicorn as deploy/gunicorn.conf.py configures it, on SQLite or PostgreS
 
     .venv/bin/python bench/load/run.py --db sqlite            # seed (once), serve, load, table
     .venv/bin/python bench/load/run.py --db postgres          # the same on a PostgreSQL 15 server
-    .venv/bin/python bench/load/run.py --db sqlite --users 50 --time 60s --think 1-3
+    .venv/bin/python bench/load/run.py --db sqlite --users 50 --time 4m --think 1-3  # stress
 
 One command does it all: seeds the database into a kept folder the first time
 (/tmp/saohei-load-DB-CLUES, or --dir; bench/load/seed.py, with the figures benchmark's
@@ -203,9 +203,13 @@ def main() -> int:
         " reset once every user has logged in and been once through its pages, and the steady"
         " mix is what is reported",
     )
-    parser.add_argument("--time", default="60s", help="locust's --run-time: 60s, 5m, …")
+    # The arrival (50 users at 2/s, each once through its pages) takes about 40 s of it.
+    parser.add_argument("--time", default="4m", help="locust's --run-time: 60s, 5m, …")
+    # How long a user looks at a page before the next: 5-15 s is the quick end of reading a
+    # clue's page, a list or the dashboard (a verification note takes minutes to type). 1-3 s
+    # (every user clicking on without reading) is the stress run: it finds the ceiling.
     parser.add_argument(
-        "--think", default="1-3", help="seconds between a user's requests, LOW-HIGH (0: none)"
+        "--think", default="5-15", help="seconds between a user's requests, LOW-HIGH (0: none)"
     )
     parser.add_argument("--dir", type=Path, help="kept folder (default /tmp/saohei-load-DB-N)")
     parser.add_argument("--fresh", action="store_true", help="seed again even if kept")

@@ -39,15 +39,17 @@ def _section(title, clues, *, more_url="", due=True):
     if not total:
         return None
     today = timezone.localdate()
-    items = [
-        todo.TodoItem(
-            title=f"{c.number} {c.summary[:30]}",
-            url=reverse("clue_detail", args=[c.number]),
-            due=c.deadline if due else None,
-            overdue=bool(due and c.deadline and c.deadline < today),
-        )
-        for c in clues[:LIMIT]
-    ]
+    items = todo.Later(
+        lambda: [
+            todo.TodoItem(
+                title=f"{c.number} {c.summary[:30]}",
+                url=reverse("clue_detail", args=[c.number]),
+                due=c.deadline if due else None,
+                overdue=bool(due and c.deadline and c.deadline < today),
+            )
+            for c in clues[:LIMIT]
+        ]
+    )
     return todo.TodoSection(title=title, items=items, total=total, more_url=more_url)
 
 

@@ -7,7 +7,7 @@ due, …). The home page shows each provider's section, with its count in the na
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -18,6 +18,26 @@ class TodoItem:
     due: object = None  # a date, shown as 2019年6月30日
     overdue: bool = False
     detail: str = ""
+
+
+class Later(Sequence):
+    """A section's first items, looked up only when read: the navigation's badge on every
+    page counts the sections by their totals, only the home page lists their items."""
+
+    def __init__(self, make: Callable[[], Iterable[TodoItem]]):
+        self._make = make
+        self._items: list[TodoItem] | None = None
+
+    def _list(self) -> list[TodoItem]:
+        if self._items is None:
+            self._items = list(self._make())
+        return self._items
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
 
 
 @dataclass

@@ -26,16 +26,18 @@ def _section(title, tasks, more_url, today):
     total = tasks.count()
     if not total:
         return None
-    items = [
-        todo.TodoItem(
-            title=f"{t.responsible_unit}：{t.measures[:30]}",
-            url=reverse("task_detail", args=[t.pk]),
-            due=t.deadline,
-            overdue=t.deadline < today,
-            detail=t.problem.category.name,
-        )
-        for t in tasks.select_related("responsible_unit", "problem__category")[:LIMIT]
-    ]
+    items = todo.Later(
+        lambda: [
+            todo.TodoItem(
+                title=f"{t.responsible_unit}：{t.measures[:30]}",
+                url=reverse("task_detail", args=[t.pk]),
+                due=t.deadline,
+                overdue=t.deadline < today,
+                detail=t.problem.category.name,
+            )
+            for t in tasks.select_related("responsible_unit", "problem__category")[:LIMIT]
+        ]
+    )
     return todo.TodoSection(title=title, items=items, total=total, more_url=more_url)
 
 

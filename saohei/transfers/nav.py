@@ -26,20 +26,19 @@ def _section(title, transfers, due_field, more_url):
     total = transfers.count()
     if not total:
         return None
-    items = []
-    for t in transfers[:LIMIT]:
-        due = getattr(t, due_field)
-        items.append(
-            todo.TodoItem(
+
+    def items():
+        for t in transfers[:LIMIT]:
+            yield todo.TodoItem(
                 title=f"{t.number} {t.from_unit.short_name or t.from_unit.name}",
                 url=reverse("transfer_detail", args=[t.number]),
-                due=due,
+                due=getattr(t, due_field),
                 overdue=t.late_acknowledgement()
                 if due_field == "acknowledge_due"
                 else t.late_answer(),
             )
-        )
-    return todo.TodoSection(title=title, items=items, total=total, more_url=more_url)
+
+    return todo.TodoSection(title=title, items=todo.Later(items), total=total, more_url=more_url)
 
 
 def transfer_todo(user):
