@@ -3,7 +3,7 @@ every page carries and the dashboard's figures (issue 10, load).
 
 Counted afresh on every request, the badge alone was half the cost of an ordinary page on a
 district of 100,000 clues (thirteen counts over clues, transfers and tasks), and the
-dashboard's figures a third of a second; fifty users reading pages saturated two cores. So
+dashboard's figures took a third of a second; fifty users reading pages saturated two cores. So
 each is kept for a short while and shared by the requests that ask for the same thing:
 
 - never older than `seconds` (what others have done since shows within that time);
@@ -11,8 +11,9 @@ each is kept for a short while and shared by the requests that ask for the same 
   shows on the very next page, whichever server process answers it (the audit log is the
   record of every change, and it is in the database all processes share).
 
-The store is Django's cache (settings.CACHES: by default each process keeps its own, which
-needs no other server and bounds the age all the same).
+The store is Django's cache (settings.CACHES: files under var/cache, shared by a host's worker
+processes; no other server to run). A key names everything the value depends on: whose records
+(the user, or the office's jurisdictions), which day, which language.
 """
 
 from __future__ import annotations

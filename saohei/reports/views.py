@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from saohei.cases.choices import GANG_KINDS, CaseKind, Stage
@@ -83,7 +84,8 @@ def dashboard(request):
     as_of, start = _period(request)
     scope = Scope.for_user(request.user)
     f, counted = recent(
-        f"figures:{scope.key}:{as_of}:{start}",
+        # In the reader's language too: the transfer table's unit kinds are named in it.
+        f"figures:{scope.key}:{as_of}:{start}:{get_language()}",
         lambda: figures(as_of, scope, start=start),
         user=request.user,
         seconds=FIGURES_SECONDS,

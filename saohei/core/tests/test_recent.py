@@ -7,12 +7,13 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from saohei.clues.choices import Status
 from saohei.clues.tests.factories import clue_in, new_clue
 from saohei.core import recent
 from saohei.core.nav import BADGE_SECONDS
-from saohei.orgs.choices import Role
+from saohei.orgs.choices import Role, UnitKind
 from saohei.reports.views import FIGURES_SECONDS
 
 
@@ -143,3 +144,46 @@ def test_figures_kept_for_one_district_are_not_shown_to_another(personas, other_
     # office's clue, which is not assigned to it.
     client.force_login(personas[Role.HANDLER])
     assert clues_total(client) == 0
+
+
+@pytest.mark.django_db
+def test_figures_kept_for_a_chinese_reader_are_not_shown_in_english(personas, units, client):
+    from django.conf import settings
+
+    from saohei.transfers.tests.test_transfers import send_to_regulator
+
+    send_to_regulator(personas, units)  # the dashboard's transfer table names unit kinds
+    client.force_login(personas[Role.OFFICE_STAFF])
+    with translation.override("zh-hans"):
+        in_chinese = str(UnitKind.REGULATOR.label)
+    cell = '<td>{}</td><td class="text-end">'  # the receiving kind, before the counts
+    assert cell.format(in_chinese) in client.get(reverse("dashboard")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        in_english = str(UnitKind.REGULATOR.label)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert in_english != in_chinese
+    assert cell.format(in_english) in page and cell.format(in_chinese) not in page
+
+
+@pytest.mark.django_db
+def test_the_badge_counts_without_reading_the_items(personas, no_training_topics):
+    """The badge on every page needs the sections' totals; their first items are read only
+    when the home page lists them (query count, STYLE habit 10)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saohei.core.nav import waiting
+    from saohei.core.todo import todo_for
+    from saohei.orgs.models import User
+
+    clue_in(Status.ASSIGNED, personas)
+    clue_in(Status.VERIFYING, personas)
+    handler = User.objects.get(pk=personas[Role.HANDLER].pk)
+    with CaptureQueriesContext(connection) as counted:
+        assert waiting(handler) == 2
+    on_clues = [q["sql"] for q in counted.captured_queries if 'FROM "clues_clue"' in q["sql"]]
+    assert on_clues and all(sql.startswith("SELECT COUNT(*)") for sql in on_clues)
+    with CaptureQueriesContext(connection) as listed:
+        titles = [item.title for section in todo_for(handler) for item in section.items]
+    assert len(titles) == 2 and len(listed.captured_queries) >= 2
